@@ -1,0 +1,217 @@
+# shellcheck shell=bash
+# Shared helpers for the lab scripts. Source it; do not run it.
+#
+# Layout (all lab-owned, nothing under /root or /etc/ssh is touched):
+#   /var/lib/lab            state: secrets.env, ssh/, nodes/<node>/, clouds.yaml, inventory.yaml
+#   /run/lab                pid files, forwarder sockets (fwd/<port>.sock), node holder pids
+#   /var/log/lab            daemon stdout/stderr (<daemon>.out), install log, timings
+
+# Debian's OpenStack wants /usr/bin/python3; the box's pyenv shim must not leak in (gotcha 1).
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+unset PYTHONPATH VIRTUAL_ENV PYENV_VERSION
+
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LAB_STATE=/var/lib/lab
+LAB_RUN=/run/lab
+LAB_LOGS=/var/log/lab
+LAB_REGION=RegionOne
+export OS_CLIENT_CONFIG_FILE=$LAB_STATE/clouds.yaml
+export OS_CLOUD=lab
+
+# Nodes: name -> loopback address. controller-0 is the root network namespace itself.
+LAB_NODES=(controller-0 compute-0 compute-1)
+LAB_COMPUTES=(compute-0 compute-1)
+declare -A LAB_IP=([controller-0]=127.0.1.10 [compute-0]=127.0.1.11 [compute-1]=127.0.1.12)
+
+# API ports a compute node must reach; each is forwarded into the node's netns over a UNIX socket
+# so that node configs can simply say 127.0.0.1 (no veth, no routable address anywhere).
+LAB_FWD_PORTS=(5000 5672 8774 8776 8778 9292 9696)
+
+# Liveness windows, lowered from the defaults (60 s / 10 s, agent 75 s / 30 s) so a fault is
+# detected in ~20 s instead of ~60 s. The README says so; real clouds see the defaults.
+LAB_SERVICE_DOWN_TIME=20
+LAB_REPORT_INTERVAL=5
+LAB_AGENT_DOWN_TIME=20
+
+# Tenant network (RFC 2544 benchmarking range): lives only inside the qdhcp netns and br-int.
+# Neutron refuses loopback subnets; this is neither RFC 1918 nor documentation, and the root
+# netns has no route to it.
+LAB_TENANT_CIDR=198.18.10.0/24
+
+LAB_PACKAGES=(
+  mariadb-server rabbitmq-server
+  keystone python3-openstackclient uwsgi-core uwsgi-plugin-python3
+  glance placement-api
+  nova-api nova-conductor nova-scheduler nova-compute nova-compute-ironic
+  neutron-server neutron-openvswitch-agent neutron-dhcp-agent neutron-l3-agent
+  openvswitch-switch
+  cinder-api cinder-scheduler cinder-volume
+  haproxy openssh-server socat sosreport stress-ng systemd-journal-remote
+  qemu-utils sudo iproute2 procps time util-linux crudini
+)
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+require_root() { [[ $EUID -eq 0 ]] || die "the lab needs root (it creates namespaces and runs daemons)"; }
+
+# Generated once, kept in a root-only file, never printed.
+load_secrets() {
+  local f=$LAB_STATE/secrets.env
+  if [[ ! -s $f ]]; then
+    mkdir -p "$LAB_STATE"; chmod 700 "$LAB_STATE"
+    umask 077
+    printf 'LAB_PW=%s\n' "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" > "$f"
+    umask 022
+  fi
+  # shellcheck disable=SC1090
+  source "$f"
+}
+
+# ini_set FILE SECTION KEY VALUE
+ini_set() { crudini --set "$1" "$2" "$3" "$4"; }
+
+# ---------- daemons ----------
+
+pidfile() { echo "$LAB_RUN/$1.pid"; }
+
+daemon_pid() {
+  local f; f=$(pidfile "$1")
+  [[ -s $f ]] || return 1
+  local pid; pid=$(<"$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+daemon_running() { daemon_pid "$1" >/dev/null; }
+
+# start_daemon NAME USER -- CMD...   (USER may be "root")
+# Runs CMD in its own session (pgid == pid), stdout/stderr to /var/log/lab/NAME.out.
+# Idempotent: a running daemon is left alone.
+start_daemon() {
+  local name=$1 user=$2; shift 3
+  if daemon_running "$name"; then return 0; fi
+  mkdir -p "$LAB_RUN" "$LAB_LOGS"
+  local -a priv=()
+  [[ $user == root ]] || priv=(setpriv --reuid="$user" --regid="$user" --init-groups --reset-env)
+  # bash -c records its own pid and then execs, so the pid file names the daemon (or the
+  # nsenter that owns it) and its process group holds every worker and helper it forks.
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$(pidfile "$name")" "${priv[@]}" "$@" \
+    >>"$LAB_LOGS/$name.out" 2>&1 </dev/null &
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do [[ -s $(pidfile "$name") ]] && break; sleep 0.1; done
+}
+
+# stop_daemon NAME [GRACE_SECONDS]: TERM the process group, KILL it after the grace period.
+stop_daemon() {
+  local name=$1 grace=${2:-15} pid
+  pid=$(daemon_pid "$name") || { rm -f "$(pidfile "$name")"; return 0; }
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  local t=0
+  while kill -0 "$pid" 2>/dev/null && ((t < grace * 10)); do sleep 0.1; ((t++)) || true; done
+  if kill -0 "$pid" 2>/dev/null || pgrep -g "$pid" >/dev/null 2>&1; then
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pidfile "$name")"
+}
+
+# ---------- nodes ----------
+#
+# A compute node is one long-lived holder process: `ip netns exec NODE unshare --pid --fork
+# --mount-proc --mount --uts`, which bind-mounts the node's own /etc/nova, /var/log/..., /run/openvswitch
+# and sets the hostname, then waits. Everything on the node (daemons, each ssh session) enters
+# the holder with nsenter, so `ps` on a node shows only that node, `hostname` says its name and
+# the standard log paths hold that node's logs. Killing the holder kills the whole node.
+
+node_holder_pid() {
+  local f=$LAB_RUN/nodes/$1.holder
+  [[ -s $f ]] || return 1
+  local pid; pid=$(<"$f")
+  kill -0 "$pid" 2>/dev/null || return 1
+  echo "$pid"
+}
+
+# node_exec NODE CMD...: run CMD on NODE (as root); controller-0 is the root namespace.
+node_exec() {
+  local node=$1; shift
+  if [[ $node == controller-0 ]]; then "$@"; return; fi
+  local h; h=$(node_holder_pid "$node") || die "node $node is not running (no holder)"
+  nsenter --target "$h" --mount --uts --net --pid --ipc -- "$@"
+}
+
+# Directories each compute node gets privately; the node sees them at the standard paths.
+NODE_PRIVATE_DIRS=(
+  /etc/nova /etc/neutron /etc/openvswitch
+  /var/lib/nova /var/lib/neutron /var/lib/openvswitch
+  /var/log/nova /var/log/neutron /var/log/openvswitch /var/log/journal
+  /run/openvswitch /run/neutron /run/nova
+)
+
+# ---------- OpenStack CLI ----------
+
+# os ARGS...: one openstack call with a hard timeout (casts block forever without RabbitMQ).
+os() { timeout "${OS_TIMEOUT:-90}" openstack "$@"; }
+
+# os_batch: read openstack commands on stdin, run them in one process (gotcha 15: ~2 s each otherwise).
+os_batch() { timeout "${OS_TIMEOUT:-300}" openstack; }
+
+wait_for() { # wait_for SECONDS DESCRIPTION CMD...
+  local secs=$1 what=$2; shift 2
+  local end=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < end)) || { log "timed out after ${secs}s waiting for $what"; return 1; }
+    sleep 1
+  done
+}
+
+port_open() { timeout 2 bash -c ">/dev/tcp/$1/$2" 2>/dev/null; }
+
+wait_port() { wait_for "${3:-60}" "$1:$2" port_open "$1" "$2"; }
+
+# Debian's own CLI helpers run as the service user so files they create keep the right owner.
+as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups "$@"; }
+
+# ---------- config snippets (crudini --merge input) ----------
+
+db_url() { echo "mysql+pymysql://${1%%_*}:$LAB_PW@127.0.0.1/$1"; }
+transport_url() { echo "rabbit://openstack:$LAB_PW@127.0.0.1:5672/"; }
+
+# keystone_auth SECTION USER: password auth against the lab keystone as service user USER.
+keystone_auth() {
+  cat <<INI
+[$1]
+auth_url = http://127.0.0.1:5000
+auth_type = password
+project_domain_name = Default
+user_domain_name = Default
+project_name = service
+username = $2
+password = $LAB_PW
+region_name = $LAB_REGION
+INI
+}
+
+authtoken() {
+  keystone_auth keystone_authtoken "$1"
+  printf 'www_authenticate_uri = http://127.0.0.1:5000\nmemcached_servers =\nservice_token_roles_required = true\n'
+}
+
+# uwsgi_ini NAME WSGI_FILE PORT LOGFILE: a small uwsgi ini (gotcha 6: Connection: close, 2x2 workers).
+uwsgi_ini() {
+  cat <<INI
+[uwsgi]
+plugins = python3
+master = true
+http-socket = 127.0.0.1:$3
+add-header = Connection: close
+wsgi-file = $2
+processes = 2
+threads = 2
+lazy-apps = true
+buffer-size = 65535
+die-on-term = true
+need-app = true
+logto = $4
+name = $1
+INI
+}
