@@ -20,8 +20,10 @@ interface Spec {
 async function tarOf(entries: Spec[]): Promise<Buffer> {
   const pack = tar.pack()
   const chunks: Buffer[] = []
-  pack.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const done = new Promise((resolve) => pack.on('end', resolve))
+  pack.on('data', (chunk: unknown) => {
+    chunks.push(chunk as Buffer)
+  })
+  const done = new Promise<void>((resolve) => pack.on('end', () => resolve()))
   for (const spec of entries) {
     if (spec.body !== undefined) pack.entry({name: spec.name, type: spec.type ?? 'file'}, spec.body)
     else pack.entry({name: spec.name, type: spec.type ?? 'file', linkname: spec.linkname, size: 0})
