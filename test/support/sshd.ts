@@ -40,6 +40,8 @@ export interface SshdOptions {
   readonly authorizedKeys: readonly string[]
   /** Reuse an existing host key (e.g. to restart on the same identity); generated when absent. */
   readonly hostKey?: KeyPair
+  /** sshd LogLevel; DEBUG1 shows forwarded (ProxyJump) connections. Default VERBOSE. */
+  readonly logLevel?: 'VERBOSE' | 'DEBUG1'
 }
 
 /** Generate a key pair with the real ssh-keygen. */
@@ -78,7 +80,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freeLoopbackPort()
     try {
-      return await launch(dir, port, hostKey)
+      return await launch(dir, port, hostKey, options.logLevel ?? 'VERBOSE')
     } catch (error) {
       lastError = error
     }
@@ -87,7 +89,7 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   throw lastError
 }
 
-async function launch(dir: string, port: number, hostKey: KeyPair): Promise<TestSshd> {
+async function launch(dir: string, port: number, hostKey: KeyPair, logLevel: string): Promise<TestSshd> {
   const configPath = join(dir, 'sshd_config')
   writeFileSync(
     configPath,
@@ -105,7 +107,7 @@ async function launch(dir: string, port: number, hostKey: KeyPair): Promise<Test
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
       'MaxSessions 10',
-      'LogLevel VERBOSE',
+      `LogLevel ${logLevel}`,
       '',
     ].join('\n'),
   )
