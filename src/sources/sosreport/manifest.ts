@@ -1,0 +1,85 @@
+/**
+ * `sos_reports/manifest.json`: what sos ran, where it wrote each output and how each command exited.
+ * The robust way to find a command's file (it knows about collisions, subdirectories and suggested
+ * names) and the only record of failures (126/127 not found, 124 timeout). Written by sos >= 4.0.
+ */
+import {z} from 'zod'
+
+import {mangleCommand} from './mangle.js'
+
+export interface ManifestCommand {
+  readonly plugin: string
+  readonly exec: string
+  /** Relative to the report root; null when sos wrote no file (e.g. the command was not found). */
+  readonly filepath: string | null
+  readonly returnCode: number | null
+  readonly truncated: boolean
+  /** Commands sos ran inside a container: not what a host-level request means. */
+  readonly container: string | null
+}
+
+export interface SosManifest {
+  readonly sosVersion: string | null
+  /** When sos started, as written (local time of the node, no zone). */
+  readonly startTime: string | null
+  readonly commands: readonly ManifestCommand[]
+}
+
+const commandSchema = z.looseObject({
+  exec: z.string(),
+  filepath: z.string().nullish(),
+  return_code: z.number().nullish(),
+  truncated: z.boolean().nullish(),
+  container: z.string().nullish(),
+})
+
+const manifestSchema = z.looseObject({
+  version: z.string().nullish(),
+  start_time: z.string().nullish(),
+  components: z
+    .looseObject({
+      report: z
+        .looseObject({
+          plugins: z.record(z.string(), z.looseObject({commands: z.array(z.unknown()).nullish()})).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+})
+
+/** Parse manifest.json leniently: unknown fields are ignored, malformed command entries skipped. */
+export function parseManifest(text: string): SosManifest {
+  const manifest = manifestSchema.parse(JSON.parse(text))
+  const commands: ManifestCommand[] = []
+  for (const [plugin, entry] of Object.entries(manifest.components?.report?.plugins ?? {})) {
+    for (const raw of entry.commands ?? []) {
+      const parsed = commandSchema.safeParse(raw)
+      if (!parsed.success) continue
+      const command = parsed.data
+      commands.push({
+        plugin,
+        exec: command.exec,
+        filepath: command.filepath ?? null,
+        returnCode: command.return_code ?? null,
+        truncated: command.truncated ?? false,
+        container: command.container ?? null,
+      })
+    }
+  }
+  return {sosVersion: manifest.version ?? null, startTime: manifest.start_time ?? null, commands}
+}
+
+/**
+ * Index host-level commands by their mangled name, so a request matches however sos quoted or spelled
+ * its `exec` (`lsof +M -n -l -c ''` and our argv land on the same name). First entry wins, as sos's first
+ * file does (later duplicates are the `.1`, `.2` collisions).
+ */
+export function indexManifest(manifest: SosManifest): ReadonlyMap<string, ManifestCommand> {
+  const index = new Map<string, ManifestCommand>()
+  for (const command of manifest.commands) {
+    if (command.container) continue
+    const key = mangleCommand(command.exec)
+    if (!index.has(key)) index.set(key, command)
+  }
+  return index
+}
