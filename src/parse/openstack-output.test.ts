@@ -38,7 +38,7 @@ describe('parseOpenstackOutput', () => {
     const rows = parseOpenstackOutput(readCapture('table/command-list-common.txt').body) as Array<Record<string, string>>
     expect(rows).toHaveLength(1)
     expect(rows[0]?.['Command Group']).toBe('openstack.common')
-    expect(rows[0]?.Commands.split('\n')).toEqual([
+    expect(rows[0]?.Commands?.split('\n')).toEqual([
       'availability zone list', 'configuration show', 'extension list', 'extension show', 'limits show',
       'project cleanup', 'project purge', 'quota list', 'quota set', 'quota show', 'versions show',
     ])
