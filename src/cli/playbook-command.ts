@@ -1,0 +1,98 @@
+import {Command, Flags} from '@oclif/core'
+import chalk from 'chalk'
+
+import {diagnose, exitCodeFor} from '../app/diagnose.js'
+import {openSource} from '../app/open-source.js'
+import {writeAtomically} from '../app/write-atomically.js'
+import {CloudtriageError, EXIT, InputError} from '../model/errors.js'
+import type {LoadedPlaybook} from '../playbook/load.js'
+import type {Diagnosis} from '../reason/diagnosis.js'
+import {toJsonResult} from '../report/json.js'
+import {renderMarkdown} from '../report/markdown.js'
+import {renderTerminal} from '../report/terminal.js'
+
+/**
+ * What every playbook command shares: where evidence comes from (live or --from), how the report is
+ * written, and how outcomes map to exit codes. Subclasses only name their playbook and target.
+ */
+export abstract class PlaybookCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    from: Flags.string({
+      description: 'Read evidence offline from a capture bundle, a sosreport (dir or .tar.xz/.tar.gz), or a directory of sosreports.',
+      helpValue: 'PATH',
+    }),
+    inventory: Flags.string({
+      description: 'Inventory YAML of nodes and roles (default: $CLOUDTRIAGE_INVENTORY, then ~/.config/cloudtriage/inventory.yaml, else discovered from the cloud).',
+      helpValue: 'FILE',
+    }),
+    'accept-new-host-key': Flags.boolean({
+      description: 'Accept SSH host keys not yet in known_hosts for this run (never a changed key). Nothing is written.',
+      default: false,
+    }),
+    output: Flags.string({char: 'o', description: 'Also write the full markdown report (with audit log) to this file.', helpValue: 'FILE'}),
+    'command-timeout': Flags.integer({description: 'Per-command timeout in seconds.', default: 30, min: 1, max: 600}),
+    concurrency: Flags.integer({description: 'Commands in flight at once across nodes.', default: 8, min: 1, max: 64}),
+    debug: Flags.boolean({description: 'Show stack traces for errors.', default: false}),
+  }
+
+  protected async diagnoseWith(loaded: LoadedPlaybook, target: string | null, flags: PlaybookFlags): Promise<Record<string, unknown>> {
+    const controller = new AbortController()
+    const onSigint = (): void => controller.abort()
+    process.once('SIGINT', onSigint)
+    let diagnosis: Diagnosis
+    try {
+      const source = await openSource({
+        from: flags.from,
+        inventory: flags.inventory,
+        acceptNewHostKeys: flags['accept-new-host-key'],
+        commandTimeoutMs: flags['command-timeout'] * 1000,
+        concurrency: flags.concurrency,
+      })
+      diagnosis = await diagnose({
+        loaded,
+        source,
+        target,
+        concurrency: flags.concurrency,
+        signal: controller.signal,
+        onPhase: (title) => {
+          if (!this.jsonEnabled() && process.stderr.isTTY) process.stderr.write(chalk.dim(`… ${title}\n`))
+        },
+      })
+    } catch (error) {
+      return this.fail(error, flags.debug)
+    } finally {
+      process.removeListener('SIGINT', onSigint)
+    }
+
+    if (flags.output) await writeAtomically(flags.output, renderMarkdown(diagnosis))
+    if (!this.jsonEnabled()) {
+      this.log(renderTerminal(diagnosis, {color: Boolean(process.stdout.isTTY) && chalk.level > 0, width: process.stdout.columns}))
+    }
+    process.exitCode = exitCodeFor(diagnosis)
+    return toJsonResult(diagnosis)
+  }
+
+  /** Operator errors are one line and exit 2; anything else is our bug and says so. */
+  protected fail(error: unknown, debug: boolean): never {
+    if (error instanceof CloudtriageError) {
+      if (debug) this.logToStderr(error.stack ?? '')
+      this.error(error.message, {exit: EXIT.input, suggestions: [...error.suggestions]})
+    }
+    if (debug) this.logToStderr((error as Error).stack ?? String(error))
+    this.error(`internal error: ${(error as Error).message ?? String(error)} — please report this with the output of --debug`, {exit: EXIT.internal})
+  }
+}
+
+export interface PlaybookFlags {
+  readonly from?: string
+  readonly inventory?: string
+  readonly 'accept-new-host-key': boolean
+  readonly output?: string
+  readonly 'command-timeout': number
+  readonly concurrency: number
+  readonly debug: boolean
+}
+
+export {InputError}

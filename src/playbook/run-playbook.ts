@@ -1,0 +1,517 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {Gatherer} from '../collect/gather.js'
+import {API_NODE, describeRequest, type EvidenceRequest, type Gathered} from '../model/evidence.js'
+import {InputError, UnknownTarget} from '../model/errors.js'
+import type {NodeRef} from '../model/node.js'
+import {PARSERS} from '../parse/index.js'
+import {SAMPLE_RATES} from './sample-rates.js'
+import {citeItems, type StoredEvidence} from '../reason/cite.js'
+import type {
+  Diagnosis,
+  Finding,
+  GatherOutcome,
+  Missing,
+  PhaseOutcome,
+  RuledOut,
+  Scope,
+} from '../reason/diagnosis.js'
+import {rankSuspects} from '../reason/rank.js'
+import type {EvidenceSource} from '../sources/source.js'
+import type {CheckSpec, GatherSpec, Playbook} from './schema.js'
+import {compileScanner} from './signature-scan.js'
+import {evaluate, isTruthy, referencedVariables, renderProse, renderTemplate, type Bindings} from './template.js'
+
+export interface RunOptions {
+  /** Server name/id, volume…; null offline when the playbook may discover it. */
+  readonly target: string | null
+  readonly concurrency?: number
+  readonly signal?: AbortSignal
+  readonly onGathered?: (gathered: Gathered) => void
+  readonly onPhase?: (phaseTitle: string) => void
+  /** Injected for tests; defaults to real time. */
+  readonly now?: () => Date
+}
+
+/** Why one piece of a fact is absent. */
+interface MissingPart {
+  readonly node: string | null
+  readonly command: string
+  readonly reason: string
+}
+
+interface FactState {
+  readonly available: boolean
+  readonly missing: readonly MissingPart[]
+  /** Indexes into the evidence store, for signature scanning. */
+  readonly stored: readonly number[]
+  readonly phase: string
+}
+
+const MAX_CITED = 5
+
+/**
+ * Walk a playbook's four phases against a source and conclude. The flow is the method the product encodes:
+ * gather what the phase needs (later gathers may depend on earlier facts: the server's host decides which
+ * node's logs we read), derive facts, run checks, then rank suspects by how well they explain the scope.
+ *
+ * It never aborts for a node or command problem: what could not be gathered becomes "missing evidence"
+ * with the command that would fill it, and the checks that needed it are reported as undetermined.
+ */
+export async function runPlaybook(playbook: Playbook, source: EvidenceSource, options: RunOptions): Promise<Diagnosis> {
+  const now = options.now ?? (() => new Date())
+  const started = now()
+  const live = source.kind === 'live'
+  const nodes = await source.nodes()
+  const gatherer = new Gatherer(source, {concurrency: options.concurrency, onGathered: options.onGathered, signal: options.signal})
+  const store: StoredEvidence[] = []
+  const facts = new Map<string, FactState>()
+  const bindings: Bindings = {target: options.target, nodes: nodes.map((n) => ({name: n.name, roles: [...n.roles]}))}
+  const notes: string[] = []
+
+  if (!options.target && playbook.target.required === 'always') {
+    throw new InputError('target', `${playbook.id} needs a ${playbook.target.kind} (${playbook.target.description})`)
+  }
+  if (!options.target && playbook.target.required === 'live' && live) {
+    throw new InputError('target', `${playbook.id} needs a ${playbook.target.kind} when run live (${playbook.target.description})`)
+  }
+
+  const ctx: Ctx = {playbook, source, nodes, gatherer, store, facts, bindings, live, signal: options.signal}
+  const discoverOutcomes: GatherOutcome[] = []
+  if (!options.target && playbook.discover) {
+    options.onPhase?.('Looking for a failing target in the evidence')
+    discoverOutcomes.push(...(await gatherWave(ctx, playbook.discover.gather, 'macro')))
+    const picked = await safeEvaluate(playbook.discover.pick, bindings)
+    if (typeof picked === 'string' && picked !== '') {
+      bindings.target = picked
+      notes.push(`No ${playbook.target.kind} was named; the evidence shows ${picked} failing, so this report is about it.`)
+    } else {
+      notes.push(`No ${playbook.target.kind} was named and the evidence shows none failing.`)
+    }
+  }
+
+  const findings: Finding[] = []
+  const ruledOut: RuledOut[] = []
+  const blocked = new Map<string, Set<string>>()
+  const phases: PhaseOutcome[] = []
+  let scope: Scope | undefined
+
+  for (const phase of playbook.phases) {
+    options.onPhase?.(phase.title)
+    const outcomes = phase.id === 'macro' ? [...discoverOutcomes] : []
+    outcomes.push(...(await gatherPhase(ctx, phase.gather, phase.id)))
+    for (const [name, expr] of Object.entries(phase.derive)) {
+      await derive(ctx, name, expr, phase.id)
+    }
+    const fired: string[] = []
+    const cleared: string[] = []
+    const undetermined: string[] = []
+    for (const check of phase.checks) {
+      const result = await runCheck(ctx, check, phase.id)
+      if (result.kind === 'finding') {
+        findings.push(result.finding)
+        fired.push(check.id)
+      } else if (result.kind === 'ruled-out') {
+        ruledOut.push(result.ruledOut)
+        cleared.push(check.id)
+      } else {
+        undetermined.push(check.id)
+        for (const fact of result.missingFacts) blocked.set(fact, (blocked.get(fact) ?? new Set()).add(check.id))
+      }
+    }
+    if (phase.id === 'blast-radius') scope = await decideScope(ctx)
+    phases.push({id: phase.id, title: phase.title, purpose: phase.purpose, gathered: outcomes, findings: fired, ruledOut: cleared, undetermined})
+  }
+
+  // Signatures scan everything their sources gathered; matches count per node, so one bad compute is one finding.
+  const signatureFindings = await scanSignatures(ctx)
+  findings.push(...signatureFindings)
+  for (const f of signatureFindings) {
+    const phase = phases.find((p) => p.id === f.phase)
+    if (phase) (phase.findings as string[]).push(f.check)
+  }
+
+  const finalScope = scope ?? {level: 'instance' as const, says: 'Scope unknown: the evidence to tell one failing VM from many was not gathered.'}
+  const suspects = rankSuspects(findings, finalScope)
+  const missing = collectMissing(facts, blocked)
+  const nextCommands = dedupe([...suspects.slice(0, 3).flatMap((s) => s.next), ...missing.map((m) => m.command)]).slice(0, 12)
+
+  return {
+    playbook: playbook.id,
+    title: playbook.title,
+    target: typeof bindings.target === 'string' ? bindings.target : null,
+    source: {kind: source.kind, description: source.description},
+    startedAt: started.toISOString(),
+    durationMs: now().getTime() - started.getTime(),
+    components: playbook.components,
+    scope: finalScope,
+    phases,
+    suspects,
+    ruledOut,
+    missing,
+    nextCommands,
+    audit: gatherer.audit,
+    complete: missing.length === 0 && !options.signal?.aborted,
+    notes,
+  }
+}
+
+interface Ctx {
+  readonly playbook: Playbook
+  readonly source: EvidenceSource
+  readonly nodes: readonly NodeRef[]
+  readonly gatherer: Gatherer
+  readonly store: StoredEvidence[]
+  readonly facts: Map<string, FactState>
+  readonly bindings: Bindings
+  readonly live: boolean
+  readonly signal: AbortSignal | undefined
+}
+
+/** Gathers of one phase, in waves: a gather runs once every fact it refers to has been settled. */
+async function gatherPhase(ctx: Ctx, specs: readonly GatherSpec[], phase: string): Promise<GatherOutcome[]> {
+  const outcomes: GatherOutcome[] = []
+  let pending = [...specs]
+  const declaredHere = new Set(specs.map((s) => s.id))
+  while (pending.length > 0) {
+    const ready = pending.filter((spec) => dependencies(spec).every((dep) => !declaredHere.has(dep) || ctx.facts.has(dep)))
+    // A cycle (or a reference to a later gather) cannot be satisfied: run the rest so they report what they miss.
+    const wave = ready.length > 0 ? ready : pending
+    outcomes.push(...(await gatherWave(ctx, wave, phase)))
+    pending = pending.filter((spec) => !wave.includes(spec))
+  }
+  return outcomes
+}
+
+function dependencies(spec: GatherSpec): string[] {
+  const texts = [spec.on, spec.for_each ?? '', spec.file ?? '', ...(spec.command ?? [])]
+  return texts.flatMap(referencedVariables)
+}
+
+async function gatherWave(ctx: Ctx, specs: readonly GatherSpec[], phase: string): Promise<GatherOutcome[]> {
+  const results = await Promise.all(specs.map((spec) => gatherFact(ctx, spec, phase)))
+  return results.flat()
+}
+
+/** Resolve one gather spec into jobs, run them, parse, and bind the fact. */
+async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<GatherOutcome[]> {
+  const missingDeps = dependencies(spec).filter((dep) => isFactName(ctx, dep) && !ctx.facts.get(dep)?.available)
+  if (missingDeps.length > 0) {
+    const reason = `needs ${missingDeps.map((d) => `$${d}`).join(', ')}, which could not be gathered`
+    return skip(ctx, spec, phase, reason)
+  }
+
+  const {jobs, skipped, multi} = await resolveJobs(ctx, spec)
+  if (jobs.length === 0) return skip(ctx, spec, phase, skipped[0] ?? 'no node matches')
+
+  const first = await ctx.gatherer.gatherAll(jobs)
+  let second: Gathered[] | undefined
+  if (spec.sample_interval_ms && ctx.live && !ctx.signal?.aborted) {
+    await sleep(spec.sample_interval_ms)
+    second = await ctx.gatherer.gatherAll(jobs)
+  }
+
+  const values: unknown[] = []
+  const missing: MissingPart[] = skipped.map((reason) => ({node: null, command: commandOf(spec), reason}))
+  const stored: number[] = []
+  const outcomes: GatherOutcome[] = []
+  const parse = PARSERS[spec.parse]
+  if (!parse) throw new Error(`parser ${spec.parse} vanished after load`)
+
+  first.forEach((g, i) => {
+    const latest = second?.[i] ?? g
+    outcomes.push(outcomeOf(spec.id, latest))
+    if (latest.status !== 'ok') {
+      missing.push({node: latest.node, command: describeRequest(latest.request), reason: latest.error ?? latest.status})
+      return
+    }
+    const text = latest.stdout.trim() === '' && latest.exitCode !== 0 ? latest.stderr : latest.stdout
+    const ref = ctx.store.push({gathered: latest, text}) - 1
+    stored.push(ref)
+    let value: unknown
+    try {
+      value = parse(text)
+      const rate = SAMPLE_RATES[spec.parse]
+      if (rate && isRecord(value)) {
+        value = {...value, rates: second && g.status === 'ok' ? rate(parse(g.stdout), value, spec.sample_interval_ms ?? 0) : null}
+      }
+    } catch (error) {
+      if (spec.identifies_target && ctx.bindings.target) {
+        throw new UnknownTarget(`${String(ctx.bindings.target)}: ${firstLine(latest.stderr || latest.stdout) || (error as Error).message} (from ${describeRequest(latest.request)} on ${latest.node})`)
+      }
+      missing.push({node: latest.node, command: describeRequest(latest.request), reason: `output could not be parsed: ${(error as Error).message}`})
+      return
+    }
+    if (spec.identifies_target && latest.exitCode !== 0 && ctx.bindings.target) {
+      throw new UnknownTarget(`${String(ctx.bindings.target)}: ${firstLine(latest.stderr) || `exit ${latest.exitCode}`} (from ${describeRequest(latest.request)} on ${latest.node})`)
+    }
+    values.push(stamp(value, {_node: latest.node, _source: describeRequest(latest.request), _ref: ref, _exit: latest.exitCode}))
+  })
+
+  const available = values.length > 0
+  if (available) ctx.bindings[spec.id] = multi ? values.flatMap((v) => (Array.isArray(v) ? v : [v])) : values[0]
+  ctx.facts.set(spec.id, {available, missing, stored, phase})
+  return outcomes
+}
+
+async function resolveJobs(ctx: Ctx, spec: GatherSpec): Promise<{jobs: {node: string; request: EvidenceRequest}[]; skipped: string[]; multi: boolean}> {
+  const jobs: {node: string; request: EvidenceRequest}[] = []
+  const skipped: string[] = []
+  let multi = spec.on === 'all' || spec.on.startsWith('role:') || Boolean(spec.for_each)
+  let items: unknown[] = [undefined]
+  if (spec.for_each) {
+    const value = await safeEvaluate(spec.for_each, ctx.bindings)
+    items = (Array.isArray(value) ? value : value === undefined ? [] : [value]).slice(0, spec.max_items)
+  }
+  for (const each of items) {
+    const scoped = each === undefined ? ctx.bindings : {...ctx.bindings, each}
+    const nodeNames = await resolveOn(ctx, spec.on, scoped)
+    if (nodeNames.length > 1) multi = true
+    if (nodeNames.length === 0) skipped.push(`no node matches "${spec.on}"`)
+    for (const node of nodeNames) {
+      const request = await buildRequest(spec, scoped)
+      if (!request) {
+        skipped.push(`cannot build "${commandOf(spec)}": a value it needs is missing`)
+        continue
+      }
+      jobs.push({node, request})
+    }
+  }
+  return {jobs, skipped, multi}
+}
+
+async function resolveOn(ctx: Ctx, on: string, bindings: Bindings): Promise<string[]> {
+  if (on === 'api') return [API_NODE]
+  if (on === 'all') return ctx.nodes.map((n) => n.name)
+  if (on.startsWith('role:')) {
+    const role = on.slice('role:'.length)
+    return ctx.nodes.filter((n) => (n.roles as readonly string[]).includes(role)).map((n) => n.name)
+  }
+  const value = await safeEvaluate(on.replace(/^\{\{/, '').replace(/\}\}$/, ''), bindings)
+  const names = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v !== '')
+  return [...new Set(names.map((name) => canonicalNodeName(ctx.nodes, name)))]
+}
+
+/** Nova says "compute-0.example.org", the sosreport says "compute-0": the same node. */
+export function canonicalNodeName(nodes: readonly NodeRef[], name: string): string {
+  if (nodes.some((n) => n.name === name)) return name
+  const short = name.split('.')[0]
+  return nodes.find((n) => n.name.split('.')[0] === short)?.name ?? name
+}
+
+async function buildRequest(spec: GatherSpec, bindings: Bindings): Promise<EvidenceRequest | undefined> {
+  if (spec.file) {
+    const path = await renderTemplate(spec.file, bindings)
+    return path === undefined ? undefined : {kind: 'file', path, ...(spec.tail_lines ? {tailLines: spec.tail_lines} : {})}
+  }
+  const argv: string[] = []
+  for (const arg of spec.command ?? []) {
+    const rendered = await renderTemplate(arg, bindings)
+    if (rendered === undefined) return undefined
+    argv.push(rendered)
+  }
+  return {kind: 'command', argv, ...(spec.timeout_ms ? {timeoutMs: spec.timeout_ms} : {})}
+}
+
+function skip(ctx: Ctx, spec: GatherSpec, phase: string, reason: string): GatherOutcome[] {
+  ctx.facts.set(spec.id, {available: false, missing: [{node: null, command: commandOf(spec), reason}], stored: [], phase})
+  return [{id: spec.id, node: spec.on, command: commandOf(spec), status: 'skipped', exitCode: null, durationMs: 0, origin: 'cloudtriage', error: reason}]
+}
+
+function commandOf(spec: GatherSpec): string {
+  if (spec.file) return spec.tail_lines ? `tail -n ${spec.tail_lines} ${spec.file}` : `cat ${spec.file}`
+  return (spec.command ?? []).join(' ')
+}
+
+function outcomeOf(id: string, g: Gathered): GatherOutcome {
+  return {
+    id,
+    node: g.node,
+    command: describeRequest(g.request),
+    status: g.status,
+    exitCode: g.exitCode,
+    durationMs: g.durationMs,
+    origin: g.origin,
+    ...(g.error ? {error: g.error} : {}),
+  }
+}
+
+async function derive(ctx: Ctx, name: string, expr: string, phase: string): Promise<void> {
+  const deps = referencedVariables(expr).filter((d) => isFactName(ctx, d))
+  const absent = deps.filter((d) => !ctx.facts.get(d)?.available)
+  // A derived fact over partly missing facts is still useful (e.g. servers from the list even if ports are missing),
+  // so it is available whenever it evaluates to something.
+  const value = await safeEvaluate(expr, ctx.bindings)
+  const available = value !== undefined
+  if (available) ctx.bindings[name] = value
+  const missing = available ? [] : absent.flatMap((d) => ctx.facts.get(d)?.missing ?? [])
+  ctx.facts.set(name, {available, missing, stored: [], phase})
+}
+
+type CheckResult =
+  | {kind: 'finding'; finding: Finding}
+  | {kind: 'ruled-out'; ruledOut: RuledOut}
+  | {kind: 'undetermined'; missingFacts: string[]}
+
+async function runCheck(ctx: Ctx, check: CheckSpec, phase: string): Promise<CheckResult> {
+  const exprs = [check.when, check.cite ?? '', check.node ?? '']
+  const deps = [...new Set(exprs.flatMap(referencedVariables))].filter((d) => isFactName(ctx, d))
+  const missingFacts = deps.filter((d) => !ctx.facts.get(d)?.available)
+  if (missingFacts.length > 0) return {kind: 'undetermined', missingFacts}
+
+  let fired: boolean
+  try {
+    fired = await isTruthy(check.when, ctx.bindings)
+  } catch (error) {
+    throw new Error(`check ${check.id}: "when" failed to evaluate: ${(error as Error).message}`)
+  }
+  if (!fired) {
+    const reason = check.ruled_out ? await renderProse(check.ruled_out, ctx.bindings) : `${check.id}: not seen`
+    return {kind: 'ruled-out', ruledOut: {check: check.id, component: check.component, reason}}
+  }
+
+  const citeExpr = check.cite ?? deps.map((d) => `$${d}`).join(', ')
+  const cited = citeExpr ? await safeEvaluate(deps.length > 1 && !check.cite ? `[${citeExpr}]` : citeExpr, ctx.bindings) : undefined
+  const evidence = citeItems(cited, ctx.store, MAX_CITED)
+  const nodeValue = check.node ? await safeEvaluate(check.node, ctx.bindings) : evidence[0]?.node
+  const node = typeof nodeValue === 'string' && nodeValue !== API_NODE ? canonicalNodeName(ctx.nodes, nodeValue) : null
+  return {
+    kind: 'finding',
+    finding: {
+      check: check.id,
+      phase,
+      component: check.component,
+      node,
+      level: check.level,
+      weight: check.weight,
+      summary: await renderProse(check.says, ctx.bindings),
+      evidence,
+      next: await Promise.all(check.next.map((n) => renderProse(n, ctx.bindings))),
+      kb: check.kb,
+    },
+  }
+}
+
+async function decideScope(ctx: Ctx): Promise<Scope | undefined> {
+  for (const rule of ctx.playbook.scope) {
+    const deps = referencedVariables(rule.when).filter((d) => isFactName(ctx, d))
+    if (deps.some((d) => !ctx.facts.get(d)?.available)) continue
+    if (await isTruthy(rule.when, ctx.bindings).catch(() => false)) {
+      return {level: rule.level, says: await renderProse(rule.says, ctx.bindings)}
+    }
+  }
+  return undefined
+}
+
+async function scanSignatures(ctx: Ctx): Promise<Finding[]> {
+  const signatures = ctx.playbook.signatures
+  if (signatures.length === 0) return []
+  const scanner = compileScanner(signatures)
+  const bySig = new Map<string, {ref: number; line: number; text: string}[]>()
+  const scanned = new Set<number>()
+  for (const sig of signatures) {
+    for (const source of sig.in) {
+      for (const ref of ctx.facts.get(source)?.stored ?? []) {
+        if (scanned.has(ref)) continue
+        scanned.add(ref)
+        const stored = ctx.store[ref]
+        if (!stored) continue
+        for (const [id, matches] of scanner.scan(stored.text)) {
+          const wanted = signatures.find((s) => s.id === id)
+          if (!wanted?.in.some((s) => ctx.facts.get(s)?.stored.includes(ref))) continue
+          bySig.set(id, [...(bySig.get(id) ?? []), ...matches.map((m) => ({ref, ...m}))])
+        }
+      }
+    }
+  }
+
+  const sigFacts: Record<string, unknown[]> = {}
+  const findings: Finding[] = []
+  for (const sig of signatures) {
+    const matches = bySig.get(sig.id) ?? []
+    const items = matches.map((m) => ({line: m.line, text: m.text, _ref: m.ref, _node: ctx.store[m.ref]?.gathered.node}))
+    sigFacts[sig.id] = items
+    const byNode = new Map<string, typeof items>()
+    for (const item of items) byNode.set(item._node ?? '', [...(byNode.get(item._node ?? '') ?? []), item])
+    for (const [node, nodeItems] of byNode) {
+      if (nodeItems.length < sig.min_count) continue
+      const scoped = {...ctx.bindings, matches: nodeItems, count: nodeItems.length, node}
+      findings.push({
+        check: sig.id,
+        phase: ctx.facts.get(sig.in[0] ?? '')?.phase ?? 'roles',
+        component: sig.component,
+        node: node === '' || node === API_NODE ? null : node,
+        level: sig.level,
+        weight: sig.weight,
+        summary: `${await renderProse(sig.says, scoped)} (${nodeItems.length} matching line${nodeItems.length === 1 ? '' : 's'})`,
+        evidence: citeItems(nodeItems.slice(-MAX_CITED), ctx.store, MAX_CITED),
+        next: await Promise.all(sig.next.map((n) => renderProse(n, scoped))),
+        kb: sig.kb,
+      })
+    }
+  }
+  ctx.bindings.sig = sigFacts
+  return findings
+}
+
+function collectMissing(facts: ReadonlyMap<string, FactState>, blocked: ReadonlyMap<string, Set<string>>): Missing[] {
+  const out: Missing[] = []
+  const seen = new Set<string>()
+  for (const [name, state] of facts) {
+    for (const part of state.missing) {
+      const key = `${part.node}|${part.command}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      out.push({what: name, node: part.node, command: part.command, reason: part.reason, blocks: [...(blocked.get(name) ?? [])]})
+    }
+  }
+  return out
+}
+
+function isFactName(ctx: Ctx, name: string): boolean {
+  return ctx.facts.has(name) || declaredFacts(ctx.playbook).has(name)
+}
+
+const declaredCache = new WeakMap<Playbook, Set<string>>()
+function declaredFacts(playbook: Playbook): Set<string> {
+  let names = declaredCache.get(playbook)
+  if (!names) {
+    names = new Set([
+      ...(playbook.discover?.gather.map((g) => g.id) ?? []),
+      ...playbook.phases.flatMap((p) => [...p.gather.map((g) => g.id), ...Object.keys(p.derive)]),
+    ])
+    declaredCache.set(playbook, names)
+  }
+  return names
+}
+
+/** Stamp provenance onto a parsed value: the value itself, its array items, and arrays of records one level down. */
+function stamp(value: unknown, marks: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((item) => (isRecord(item) ? {...item, ...marks} : item))
+  if (!isRecord(value)) return value
+  const out: Record<string, unknown> = {...value, ...marks}
+  for (const [key, field] of Object.entries(value)) {
+    if (Array.isArray(field) && field.some(isRecord)) out[key] = field.map((item) => (isRecord(item) ? {...item, ...marks} : item))
+  }
+  return out
+}
+
+async function safeEvaluate(expr: string, bindings: Bindings): Promise<unknown> {
+  try {
+    return await evaluate(expr, bindings)
+  } catch {
+    return undefined
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0]?.trim() ?? ''
+}
+
+function dedupe(items: readonly string[]): string[] {
+  return [...new Set(items)]
+}

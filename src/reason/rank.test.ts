@@ -1,0 +1,54 @@
+import {describe, expect, it} from 'vitest'
+
+import type {Finding} from './diagnosis.js'
+import {rankSuspects} from './rank.js'
+
+const finding = (over: Partial<Finding>): Finding => ({
+  check: 'c',
+  phase: 'roles',
+  component: 'security-group',
+  node: 'compute-3',
+  level: 'instance',
+  weight: 0.8,
+  summary: 's',
+  evidence: [],
+  next: [],
+  kb: [],
+  ...over,
+})
+
+const sg = finding({check: 'no-ssh-ingress', component: 'security-group', level: 'instance', weight: 0.85})
+const agent = finding({check: 'ovs-agent-dead', component: 'neutron-openvswitch-agent', level: 'host', weight: 0.8})
+
+describe('rankSuspects', () => {
+  it('ranks the dead OVS agent above the security group when all VMs on the host fail', () => {
+    const ranked = rankSuspects([sg, agent], {level: 'host', says: 'all VMs on compute-3'})
+    expect(ranked.map((s) => s.component)).toEqual(['neutron-openvswitch-agent', 'security-group'])
+  })
+
+  it('ranks the security group above the dead OVS agent when only one VM fails', () => {
+    const ranked = rankSuspects([sg, agent], {level: 'instance', says: 'one VM'})
+    expect(ranked.map((s) => s.component)).toEqual(['security-group', 'neutron-openvswitch-agent'])
+  })
+
+  it('merges findings about the same component on the same node into one suspect, stronger than either', () => {
+    const a = finding({check: 'a', weight: 0.5})
+    const b = finding({check: 'b', weight: 0.5})
+    const [only, ...rest] = rankSuspects([a, b], {level: 'instance', says: ''})
+    expect(rest).toHaveLength(0)
+    expect(only?.checks).toEqual(['a', 'b'])
+    expect(only?.confidence).toBe(0.75)
+  })
+
+  it('keeps the same component on two nodes as two suspects', () => {
+    const ranked = rankSuspects([finding({node: 'compute-0'}), finding({node: 'compute-1'})], {level: 'instance', says: ''})
+    expect(ranked.map((s) => s.node).sort()).toEqual(['compute-0', 'compute-1'])
+  })
+
+  it('never reports certainty and keeps confidence within 0..1', () => {
+    const many = Array.from({length: 10}, (_, i) => finding({check: `c${i}`, weight: 0.99}))
+    const [top] = rankSuspects(many, {level: 'instance', says: ''})
+    expect(top?.confidence).toBeLessThanOrEqual(1)
+    expect(top?.confidence).toBeGreaterThan(0.99)
+  })
+})
