@@ -9,6 +9,7 @@ import type {EvidenceRequest, Gathered, GatherStatus} from '../../model/evidence
 import {toRemoteCommand} from '../../util/shell-quote.js'
 import {CappedOutput} from './capped-output.js'
 import {fingerprintOf, knownKeyTypesFor, parseKnownHosts, verifyHostKey, type HostKeyVerdict, type KnownHostEntry} from './known-hosts.js'
+import {requestArgv} from './request-argv.js'
 import {planAuth} from './ssh-auth.js'
 import {describeAuthFailure, describeConnectError, describeHostKeyRefusal} from './ssh-failure.js'
 
@@ -87,7 +88,7 @@ export class SshNode {
     const started = Date.now()
     const capturedAt = new Date(started).toISOString()
     const base = {node: this.endpoint.name, request, origin: `ssh ${this.endpoint.name}`, capturedAt}
-    const argv = request.kind === 'file' ? fileArgv(request.path, request.tailLines) : request.argv
+    const argv = requestArgv(request)
 
     // Defense in depth: the guard already ran when the playbook loaded; check again right before sending.
     const verdict = checkRequest(request)
@@ -239,11 +240,6 @@ const LOCAL_GRACE_MS = 3_000
 export function remoteLine(argv: readonly string[], timeoutMs: number): string {
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000))
   return `timeout -k 5 ${seconds} ${toRemoteCommand(argv)}`
-}
-
-/** File requests are read with cat/tail, so they pass the same guard and quoting as commands. */
-export function fileArgv(path: string, tailLines: number | undefined): string[] {
-  return tailLines ? ['tail', '-n', String(tailLines), path] : ['cat', path]
 }
 
 interface ExecResult {
