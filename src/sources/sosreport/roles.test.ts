@@ -32,9 +32,20 @@ describe('inferRoles', () => {
       'root  101  0.1  1.0 python3 /usr/bin/cinder-volume --config-file /etc/cinder/cinder.conf',
       'rabbitmq 202 2.0 3.0 /usr/lib/erlang/erts-12/bin/beam.smp -- -root /usr/lib/erlang -- -s rabbit boot',
       'mysql 303 1.0 5.0 /usr/sbin/mariadbd --wsrep-new-cluster',
-      'haproxy 404 0.0 0.1 /usr/sbin/haproxy -Ws -f /etc/haproxy/haproxy.cfg -p /run/haproxy.pid',
     ].join('\n')
-    expect(inferRoles({...none, processes})).toEqual(['storage', 'database', 'messaging', 'loadbalancer'])
+    expect(inferRoles({...none, processes})).toEqual(['storage', 'database', 'messaging'])
+  })
+
+  it('ignores processes of unprivileged containers, which the host sees under mapped uids', () => {
+    // Lines from the process listing of the hotsos openstack report: a hypervisor whose LXD containers run
+    // MySQL, RabbitMQ and a keystone MySQL router.
+    const processes = [
+      'nova         984  1.0  0.6 119604 101528 ?       -    Feb09  11:34 /usr/bin/python3 /usr/bin/nova-api-metadata --config-file=/etc/nova/nova.conf',
+      '1000997     4118  0.6  0.0 761464 12004 ?        -    Feb09   6:42 /usr/bin/mysqlrouter -c /var/lib/mysql/keystone-mysql-router/mysqlrouter.conf',
+      '1000114     4586  4.8  1.1 2279728 181496 ?      -    Feb09  51:40 /usr/lib/erlang/erts-10.6.4/bin/beam.smp -W w -A 64 -- -s rabbit boot',
+      '1000113     4616  3.1 11.4 5151276 1873100 ?     -    Feb09  33:32 /usr/sbin/mysqld',
+    ].join('\n')
+    expect(inferRoles({...none, processes})).toEqual([])
   })
 
   it('does not call a node a load balancer for the stock haproxy.cfg, only for one with a frontend', () => {

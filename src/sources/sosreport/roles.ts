@@ -41,7 +41,7 @@ const SIGNS: Record<Role, RoleSigns> = {
       /^var\/log\/neutron\/(?:neutron-)?server\.log/,
       /^var\/log\/containers\/neutron\/server\.log/,
     ],
-    processes: [/\bnova-(?:api|conductor)(?![-\w])/, /\bneutron-server\b/, /\bkeystone(?:-all|-wsgi-public)?\b/],
+    processes: [/\bnova-(?:api|conductor)(?![-\w])/, /\bneutron-server\b/, /\bkeystone-(?:all|wsgi-public|wsgi-admin)\b|\(wsgi:keystone/],
   },
   network: {
     paths: [/^var\/log\/(?:containers\/)?neutron\/(?:neutron-)?(?:l3|dhcp|metadata)-agent\.log/],
@@ -52,7 +52,8 @@ const SIGNS: Record<Role, RoleSigns> = {
     processes: [/\bcinder-volume\b/],
   },
   database: {
-    paths: [/^var\/lib\/mysql\/grastate\.dat$/, /^var\/log\/(?:mysql|mariadb)\/./, /^sos_commands\/mysql\/./],
+    // Not sos_commands/mysql/: that plugin also runs where only the client or a router is installed.
+    paths: [/^var\/lib\/mysql\/grastate\.dat$/, /^var\/log\/(?:mysql|mariadb)\/./],
     processes: [/\b(?:mysqld|mariadbd)\b/],
   },
   messaging: {
@@ -60,9 +61,10 @@ const SIGNS: Record<Role, RoleSigns> = {
     processes: [/beam\.smp.*rabbit/],
   },
   loadbalancer: {
-    // haproxy.cfg exists wherever the package is installed; only one that proxies something counts.
+    // haproxy.cfg exists (and haproxy may even run) wherever the package is installed, and neutron runs
+    // haproxy for metadata: only a configuration that proxies something counts (see proxiesSomething).
     paths: [],
-    processes: [/\bhaproxy\b.*-f \/etc\/haproxy\/haproxy\.cfg/],
+    processes: [],
   },
 }
 
@@ -71,9 +73,20 @@ export function inferRoles(evidence: RoleEvidence): Role[] {
   return ROLES.filter((role) => {
     const signs = SIGNS[role]
     if (signs.paths.some((sign) => evidence.paths.some((path) => sign.test(path)))) return true
-    if (signs.processes.some((sign) => sign.test(evidence.processes))) return true
+    if (signs.processes.some((sign) => sign.test(hostProcesses(evidence.processes)))) return true
     return role === 'loadbalancer' && evidence.haproxyConfig !== null && proxiesSomething(evidence.haproxyConfig)
   })
+}
+
+/**
+ * ps lines of the host's own processes. Processes of unprivileged LXD/podman containers show up on the
+ * host under mapped uids (100000 and up); a hypervisor hosting a database container is not a database node.
+ */
+export function hostProcesses(ps: string): string {
+  return ps
+    .split('\n')
+    .filter((line) => !/^\d{6,}\s/.test(line))
+    .join('\n')
 }
 
 function proxiesSomething(config: string): boolean {

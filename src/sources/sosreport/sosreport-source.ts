@@ -1,0 +1,241 @@
+/**
+ * Evidence from sosreports: one per node, as directories or archives. Answers the same requests a live
+ * node would, by finding where sos put the file or the command's output.
+ */
+import {readdir, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {redactSecrets} from '../../collect/redact.js'
+import {InputError} from '../../model/errors.js'
+import {API_NODE, type CommandRequest, describeRequest, type EvidenceRequest, type FileRequest, type Gathered} from '../../model/evidence.js'
+import type {NodeRef} from '../../model/node.js'
+import {contentRoot, type ExtractedArchive, extractArchive, looksLikeArchiveName} from '../../util/archive.js'
+import type {EvidenceSource} from '../source.js'
+import {isSosReportDir, loadSosReport, locateCommand, locateSystemJournal, locateUnitJournal, readReportText, type SosReport} from './sos-report.js'
+
+/** Per-item output cap, as for live sources: enough for a day of a busy service log's tail. */
+export const SOS_OUTPUT_CAP_BYTES = 16 * 1024 * 1024
+
+interface Opened {
+  readonly reports: ReadonlyMap<string, SosReport>
+  readonly extracted: readonly ExtractedArchive[]
+}
+
+/**
+ * Open `path`: a sosreport directory or archive, or a directory holding several (one per node, archives
+ * or extracted directories). Throws InputError when nothing there is a sosreport.
+ */
+export async function openSosreports(path: string): Promise<EvidenceSource> {
+  const extracted: ExtractedArchive[] = []
+  try {
+    const roots = await findReportRoots(path, extracted)
+    if (roots.length === 0) {
+      throw new InputError(path, 'no sosreport found: expected a sosreport directory or archive (with sos_commands/ or version.txt and sos_reports/), or a directory of them')
+    }
+    const reports = new Map<string, SosReport>()
+    for (const root of roots) {
+      const report = await loadSosReport(root)
+      reports.set(uniqueName(report.hostname, reports), report)
+    }
+    return new SosreportSource(path, {reports, extracted})
+  } catch (error) {
+    await Promise.all(extracted.map((archive) => archive.cleanup()))
+    throw error
+  }
+}
+
+async function findReportRoots(path: string, extracted: ExtractedArchive[]): Promise<string[]> {
+  const info = await stat(path).catch(() => null)
+  if (info === null) throw new InputError(path, 'no such file or directory')
+  if (info.isFile()) {
+    const root = await reportInArchive(path, extracted)
+    if (root === null) throw new InputError(path, 'this archive holds no sosreport (no sos_commands/, or version.txt and sos_reports/)')
+    return [root]
+  }
+  if (await isSosReportDir(path)) return [path]
+  const wrapped = await contentRoot(path)
+  if (wrapped !== path && (await isSosReportDir(wrapped))) return [wrapped]
+
+  // A case directory: every child that is a sosreport, extracted or not.
+  const roots: string[] = []
+  for (const entry of (await readdir(path, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))) {
+    const child = join(path, entry.name)
+    if (entry.isDirectory()) {
+      if (await isSosReportDir(child)) roots.push(child)
+      else if (await isSosReportDir(await contentRoot(child))) roots.push(await contentRoot(child))
+    } else if (entry.isFile() && looksLikeArchiveName(entry.name)) {
+      const root = await reportInArchive(child, extracted)
+      if (root !== null) roots.push(root)
+    }
+  }
+  return roots
+}
+
+async function reportInArchive(archive: string, extracted: ExtractedArchive[]): Promise<string | null> {
+  const unpacked = await extractArchive(archive)
+  extracted.push(unpacked)
+  const root = await contentRoot(unpacked.dir)
+  return (await isSosReportDir(root)) ? root : null
+}
+
+/** Two reports from the same host (before and after a fix): keep both, the second as host#2. */
+function uniqueName(hostname: string, taken: ReadonlyMap<string, unknown>): string {
+  if (!taken.has(hostname)) return hostname
+  let n = 2
+  while (taken.has(`${hostname}#${n}`)) n++
+  return `${hostname}#${n}`
+}
+
+class SosreportSource implements EvidenceSource {
+  readonly kind = 'sosreport' as const
+  readonly description: string
+
+  constructor(
+    private readonly path: string,
+    private readonly opened: Opened,
+  ) {
+    const names = [...opened.reports.keys()]
+    this.description = names.length === 1 ? `sosreport: 1 node (${names[0] ?? ''}) from ${path}` : `sosreports: ${names.length} nodes from ${path}`
+  }
+
+  async nodes(): Promise<readonly NodeRef[]> {
+    return [...this.opened.reports].map(([name, report]) => ({name, roles: report.roles}))
+  }
+
+  async gather(node: string, request: EvidenceRequest): Promise<Gathered> {
+    if (node === API_NODE && !this.opened.reports.has(API_NODE)) return this.gatherApi(request)
+    const report = this.opened.reports.get(node)
+    if (!report) {
+      return notCollected(node, request, `no sosreport for node ${node} in ${this.path}; reports cover: ${[...this.opened.reports.keys()].join(', ')}`)
+    }
+    return request.kind === 'file' ? gatherFile(node, report, request) : gatherCommand(node, report, request)
+  }
+
+  /** `openstack …` output exists only in reports whose operator had OS_* set: use whichever has it. */
+  private async gatherApi(request: EvidenceRequest): Promise<Gathered> {
+    if (request.kind === 'command') {
+      for (const [name, report] of this.opened.reports) {
+        const gathered = await gatherCommand(API_NODE, report, request, name)
+        if (gathered.status !== 'not-collected') return gathered
+      }
+    }
+    return notCollected(
+      API_NODE,
+      request,
+      `none of the sosreports contains \`${describeRequest(request)}\`; sos only runs openstack commands when OS_* credentials are set, so run it against the cloud`,
+    )
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.opened.extracted.map((archive) => archive.cleanup()))
+  }
+}
+
+async function gatherFile(node: string, report: SosReport, request: FileRequest): Promise<Gathered> {
+  const rel = request.path.replace(/^\/+/, '')
+  const read = await readReportText(report, rel, SOS_OUTPUT_CAP_BYTES, request.tailLines)
+  if (read === null) return notCollected(node, request, `the sosreport for ${node} does not contain ${request.path}`)
+  return ok(node, request, report, read.text, read.realRel === rel ? rel : `${rel} -> ${read.realRel}`, read.truncated, 0, 0)
+}
+
+async function gatherCommand(node: string, report: SosReport, request: CommandRequest, reportName = node): Promise<Gathered> {
+  const argv = request.argv
+  const program = (argv[0] ?? '').replace(/^.*\//, '')
+
+  // `cat /proc/meminfo` and friends: sos copied the file itself.
+  if (program === 'cat' && argv.length === 2 && argv[1]?.startsWith('/')) {
+    const file = await gatherFile(node, report, {kind: 'file', path: argv[1]})
+    return {...file, request}
+  }
+  if (program === 'journalctl') {
+    const journal = await gatherJournal(node, report, request)
+    if (journal) return journal
+  }
+
+  const location = locateCommand(report, argv)
+  if (!location.found) {
+    return notCollected(node, request, `the sosreport for ${reportName} does not contain \`${describeRequest(request)}\` (looked for ${location.lookedFor.join(', ')})`)
+  }
+  const {relPath, returnCode} = location
+  const failure = failureOf(returnCode, request, reportName)
+  const read = relPath === null ? null : await readReportText(report, relPath, SOS_OUTPUT_CAP_BYTES)
+  if (failure) {
+    return {
+      ...ok(node, request, report, read?.text ?? '', relPath ?? 'sos_reports/manifest.json', read?.truncated ?? false, returnCode, 0),
+      status: failure.status,
+      error: failure.error,
+    }
+  }
+  if (read === null) {
+    return notCollected(node, request, `the sosreport for ${reportName} lists \`${describeRequest(request)}\` but its output file ${relPath ?? ''} is missing`)
+  }
+  return ok(node, request, report, read.text, relPath ?? read.realRel, read.truncated || location.runTruncated, returnCode, 0)
+}
+
+/** sos's own exit codes: 124 timeout, 126/127 could not run. Other codes are the command's answer. */
+function failureOf(code: number | null, request: CommandRequest, node: string): {status: 'failed' | 'timeout'; error: string} | null {
+  const what = `\`${describeRequest(request)}\``
+  if (code === 124) return {status: 'timeout', error: `${what} timed out when sos ran it on ${node}`}
+  if (code === 127) return {status: 'failed', error: `${what} was not found on ${node} when sos ran (exit 127)`}
+  if (code === 126) return {status: 'failed', error: `${what} could not be executed on ${node} when sos ran (exit 126)`}
+  return null
+}
+
+/** `journalctl -u UNIT [-n N] …` → the unit's journal sos saved, else that unit's lines of the system journal. */
+async function gatherJournal(node: string, report: SosReport, request: CommandRequest): Promise<Gathered | null> {
+  const unit = optionValue(request.argv, ['-u', '--unit'])
+  if (unit === null) return null
+  const lines = Number(optionValue(request.argv, ['-n', '--lines']) ?? Number.NaN)
+  const tailLines = Number.isInteger(lines) && lines > 0 ? lines : undefined
+  const unitFile = locateUnitJournal(report, unit)
+  if (unitFile) {
+    const read = await readReportText(report, unitFile, SOS_OUTPUT_CAP_BYTES, tailLines)
+    if (read) return ok(node, request, report, read.text, unitFile, read.truncated, 0, 0)
+  }
+  const system = locateSystemJournal(report)
+  const read = system ? await readReportText(report, system, SOS_OUTPUT_CAP_BYTES) : null
+  if (!system || !read) {
+    return notCollected(node, request, `the sosreport for ${node} has no journal for ${unit} (no journalctl_--no-pager_--unit_${unit} and no logs plugin journal)`)
+  }
+  const identifier = unit.replace(/\.service$/, '')
+  const own = read.text.split('\n').filter((line) => journalLineIdentifier(line) === identifier)
+  const kept = tailLines === undefined ? own : own.slice(-tailLines)
+  return ok(node, request, report, kept.join('\n') + (kept.length > 0 ? '\n' : ''), `${system} (lines from ${identifier})`, read.truncated, 0, 0)
+}
+
+/** "Nov 22 04:21:53 host nova-compute[123]: msg" → "nova-compute". */
+function journalLineIdentifier(line: string): string | null {
+  return /^\S+\s+\d+\s+[\d:]+\s+\S+\s+([^\s[:]+)(?:\[\d+\])?:/.exec(line)?.[1] ?? null
+}
+
+/** Value of `-u X`, `-uX`, `--unit X` or `--unit=X`. */
+export function optionValue(argv: readonly string[], names: readonly string[]): string | null {
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    for (const name of names) {
+      if (arg === name) return argv[i + 1] ?? null
+      if (name.startsWith('--') && arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
+      if (!name.startsWith('--') && arg.startsWith(name) && arg.length > name.length) return arg.slice(name.length)
+    }
+  }
+  return null
+}
+
+function ok(node: string, request: EvidenceRequest, report: SosReport, text: string, rel: string, truncated: boolean, exitCode: number | null, durationMs: number): Gathered {
+  return {
+    node,
+    request,
+    status: 'ok',
+    exitCode: request.kind === 'file' ? 0 : exitCode,
+    stdout: redactSecrets(text),
+    stderr: '',
+    durationMs,
+    truncated,
+    origin: `sosreport ${report.hostname}:${rel}`,
+    ...(report.capturedAt ? {capturedAt: report.capturedAt} : {}),
+  }
+}
+
+function notCollected(node: string, request: EvidenceRequest, error: string): Gathered {
+  return {node, request, status: 'not-collected', exitCode: null, stdout: '', stderr: '', durationMs: 0, truncated: false, origin: 'sosreport', error: redactSecrets(error)}
+}
