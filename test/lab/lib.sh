@@ -215,3 +215,56 @@ logto = $4
 name = $1
 INI
 }
+
+# ---------- Open vSwitch (userspace datapath; no kernel module here, gotcha 11) ----------
+
+# daemon name for a per-node service: "ovs-vswitchd" on controller-0, "ovs-vswitchd-compute-0" on a node.
+node_daemon() { [[ $2 == controller-0 ]] && echo "$1" || echo "$1-$2"; }
+
+# start_node_daemon NAME NODE USER -- CMD...: start_daemon, entered into NODE's namespaces.
+start_node_daemon() {
+  local name=$1 node=$2 user=$3; shift 4
+  local d; d=$(node_daemon "$name" "$node")
+  if [[ $node == controller-0 ]]; then start_daemon "$d" "$user" -- "$@"; return; fi
+  local -a priv=()
+  [[ $user == root ]] || priv=(setpriv --reuid="$user" --regid="$user" --init-groups --reset-env)
+  local h; h=$(node_holder_pid "$node") || die "node $node is not running"
+  start_daemon "$d" root -- nsenter --target "$h" --mount --uts --net --pid --ipc -- "${priv[@]}" "$@"
+}
+
+start_ovs() {
+  local node=$1
+  node_exec "$node" bash -c '
+    mkdir -p /run/openvswitch /var/log/openvswitch /etc/openvswitch
+    [[ -s /etc/openvswitch/conf.db ]] || ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema'
+  start_node_daemon ovsdb-server "$node" root -- /usr/sbin/ovsdb-server /etc/openvswitch/conf.db \
+    --remote=punix:/run/openvswitch/db.sock --remote=db:Open_vSwitch,Open_vSwitch,manager_options \
+    --pidfile=/run/openvswitch/ovsdb-server.pid --log-file=/var/log/openvswitch/ovsdb-server.log
+  wait_for 20 "ovsdb-server on $node" node_exec "$node" test -S /run/openvswitch/db.sock
+  node_exec "$node" ovs-vsctl --no-wait init
+  # The agent would otherwise log "Unable to open stream to tcp:127.0.0.1:6640" once (gotcha 12).
+  node_exec "$node" ovs-vsctl --no-wait set-manager ptcp:6640:127.0.0.1
+  node_exec "$node" ovs-vsctl --no-wait set Open_vSwitch . external_ids:hostname="$node"
+  start_node_daemon ovs-vswitchd "$node" root -- /usr/sbin/ovs-vswitchd unix:/run/openvswitch/db.sock \
+    --pidfile=/run/openvswitch/ovs-vswitchd.pid --log-file=/var/log/openvswitch/ovs-vswitchd.log
+  wait_for 20 "ovs-vswitchd on $node" node_exec "$node" ovs-appctl -t ovs-vswitchd version
+}
+
+# neutron_agent_conf NODE LOCAL_IP: the OVS agent ini for a node (controller-0 edits /etc directly).
+ovs_agent_ini() {
+  cat <<INI
+[ovs]
+datapath_type = netdev
+local_ip = $1
+integration_bridge = br-int
+tunnel_bridge = br-tun
+# No provider bridge: Debian's default external:br-ex would stop the agent ("Bridge br-ex ... does not exist").
+bridge_mappings =
+[agent]
+tunnel_types = vxlan
+l2_population = true
+[securitygroup]
+firewall_driver = openvswitch
+enable_security_group = true
+INI
+}
