@@ -35,7 +35,8 @@ describe('parseOsloLog', () => {
     expect(records[1]).toMatchObject({level: 'ERROR', instanceUuid: 'bc1ca55e-e703-4b96-988b-3f2741662ec6', line: 2, endLine: 55})
     expect(records[1]?.message).toMatch(/^Instance failed to spawn: nova.exception.PortBindingFailed: Binding failed for port 8e39d4dd-77b5/)
     // the repeated-prefix traceback lines carry `[instance: ...]` but no request context
-    expect(records[1]?.traceback.at(-1)).toMatch(/PortBindingFailed: Binding failed for port/)
+    expect(records[1]?.traceback.at(-2)).toMatch(/^nova.exception.PortBindingFailed: Binding failed for port/)
+    expect(records[1]?.traceback.at(-1)).toBe('')
     expect(records[5]).toMatchObject({requestId: null, message: 'Took 0.04 seconds to deallocate network for instance.'})
   })
 

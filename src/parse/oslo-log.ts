@@ -55,7 +55,8 @@ export function parseOsloLog(text: string): OsloLog {
     const hasContext = context !== null && !INSTANCE.test(rest)
     if (current && !hasContext && current.timestamp === timestamp && current.pid === Number(pid) &&
         current.level === level && current.module === module) {
-      current.traceback.push(rest)
+      // oslo repeats `[instance: uuid]` on every traceback line; it says nothing new there.
+      current.traceback.push(rest.replace(INSTANCE, ''))
       current.endLine = i + 1
       return
     }
