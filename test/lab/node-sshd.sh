@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Entry point of one SSH connection to a lab node: socat (root netns, 127.0.1.1x:22) runs this per
+# connection, with the TCP socket on stdin/stdout. It enters the node and runs a real `sshd -i`.
+set -euo pipefail
+node=$1
+ssh=/var/lib/lab/ssh
+args=(/usr/sbin/sshd -i -f "$ssh/sshd_config" -h "/var/lib/lab/nodes/$node/ssh_host_ed25519_key"
+      -E "/var/log/lab/sshd-$node.log")
+if [[ $node == controller-0 ]]; then
+  # controller-0 is the root namespace; only its hostname is its own.
+  exec unshare --uts -- bash -c 'hostname controller-0 && exec "$@"' _ "${args[@]}"
+fi
+holder=$(cat "/run/lab/nodes/$node.holder")
+exec nsenter --target "$holder" --mount --uts --net --pid --ipc -- "${args[@]}"
