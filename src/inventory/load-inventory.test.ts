@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {InputError} from '../model/errors.js'
-import {loadInventory, parseInventory, resolveInventoryPath} from './load-inventory.js'
+import {inventoryFromNodes, loadInventory, parseInventory, resolveInventoryPath} from './load-inventory.js'
 
 const home = '/home/operator'
 const dir = mkdtempSync(join(tmpdir(), 'cloudtriage-inventory-'))
@@ -134,5 +134,23 @@ describe('resolveInventoryPath', () => {
     expect(resolveInventoryPath('/x.yaml', {CLOUDTRIAGE_INVENTORY: '/y.yaml'}, home)).toBe('/x.yaml')
     expect(resolveInventoryPath(undefined, {CLOUDTRIAGE_INVENTORY: '/y.yaml'}, home)).toBe('/y.yaml')
     expect(resolveInventoryPath(undefined, {}, home)).toBe(`${home}/.config/cloudtriage/inventory.yaml`)
+  })
+})
+
+describe('inventoryFromNodes', () => {
+  it('turns discovered nodes into SSH targets named after the node, through ~/.ssh/config', () => {
+    const sshConfigPath = join(dir, 'ssh_config_lab')
+    writeFileSync(sshConfigPath, 'Host compute-0\n  HostName 127.0.1.11\n')
+    const inventory = inventoryFromNodes(
+      [{name: 'compute-0', roles: ['compute']}, {name: 'controller-0', roles: ['controller']}],
+      'discovered from the openstack client',
+      {user: 'root'},
+      {home, sshConfigPath},
+    )
+    expect(inventory.origin).toBe('discovered from the openstack client')
+    expect(inventory.nodes.map((n) => [n.name, n.host, n.user, n.port, n.roles])).toEqual([
+      ['compute-0', '127.0.1.11', 'root', 22, ['compute']],
+      ['controller-0', 'controller-0', 'root', 22, ['controller']],
+    ])
   })
 })

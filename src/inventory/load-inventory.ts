@@ -6,6 +6,7 @@ import type {core} from 'zod'
 
 import {API_NODE} from '../model/evidence.js'
 import {InputError} from '../model/errors.js'
+import type {NodeRef} from '../model/node.js'
 import type {Inventory, InventoryNode, JumpTarget, SshAddress} from './inventory.js'
 import {inventoryFileSchema, type InventoryFile} from './inventory-schema.js'
 import {defaultSshConfigPath, lookupSshConfig, readSshConfig} from './ssh-client-config.js'
@@ -67,6 +68,25 @@ export function parseInventory(text: string, file: string, options: LoadInventor
   const nodes = normalize(parsed.data, {baseDir: dirname(resolve(file)), home, sshConfig}, at)
   checkJumpCycles(nodes, at)
   return {origin: file, nodes}
+}
+
+/**
+ * An inventory for nodes found by discovery (discover.ts): each SSH host is the node's name, resolved
+ * through ~/.ssh/config like `ssh <name>`, with optional defaults (user, port, identity_file, …).
+ */
+export function inventoryFromNodes(
+  nodes: readonly NodeRef[],
+  origin: string,
+  defaults: InventoryFile['defaults'] = {},
+  options: LoadInventoryOptions = {},
+): Inventory {
+  const data: InventoryFile = {defaults, nodes: nodes.filter((n) => n.name !== API_NODE).map((n) => ({name: n.name, roles: [...n.roles]}))}
+  const home = options.home ?? homedir()
+  const sshConfig = readSshConfig(options.sshConfigPath ?? defaultSshConfigPath(home))
+  const at = (): string => origin
+  const built = normalize(data, {baseDir: process.cwd(), home, sshConfig}, at)
+  checkJumpCycles(built, at)
+  return {origin, nodes: built}
 }
 
 function unknownKey(issue: core.$ZodIssue): string | undefined {
