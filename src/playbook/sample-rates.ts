@@ -1,6 +1,6 @@
 import {cpuRates} from '../parse/proc-stat.js'
-import {diskRates} from '../parse/diskstats.js'
-import {netRates} from '../parse/net-dev.js'
+import {diskRates} from '../parse/proc-diskstats.js'
+import {netRates} from '../parse/proc-net-dev.js'
 
 /**
  * Parsers whose records become rates when a gather takes two samples (`sample_interval_ms`): busy/iowait/
