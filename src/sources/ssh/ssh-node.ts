@@ -78,6 +78,11 @@ export class SshNode {
     return `${this.endpoint.name} (${this.endpoint.host}:${this.endpoint.port}${via})`
   }
 
+  /** The jump host this node is reached through, if any. */
+  get via(): SshNode | undefined {
+    return this.jump
+  }
+
   /** Fingerprint of a host key accepted because of acceptNewHostKeys, so the report can say so. */
   get acceptedNewHostKey(): string | undefined {
     return this.acceptedKey
