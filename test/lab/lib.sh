@@ -268,3 +268,6 @@ firewall_driver = openvswitch
 enable_security_group = true
 INI
 }
+
+# json_get KEY...: print the KEYs of the JSON object on stdin, space-separated (one line).
+json_get() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(str(d.get(k)) for k in sys.argv[1:]))' "$@"; }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Stage 80: a healthy workload: flavor, security group "web" (ssh + icmp in), server vm-web-1 pinned
+# to compute-0 with its VIF plugged, and volume vol-web-1 attached to it.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_root
+
+{
+  os flavor show m1.tiny >/dev/null 2>&1 || echo "flavor create --vcpus 1 --ram 128 --disk 1 m1.tiny"
+  os security group show web >/dev/null 2>&1 || printf '%s\n' \
+    "security group create --description lab-web web" \
+    "security group rule create --ingress --protocol tcp --dst-port 22 --description lab-ssh web" \
+    "security group rule create --ingress --protocol icmp --description lab-icmp web"
+} > "$LAB_RUN/workload-batch.txt"
+[[ -s $LAB_RUN/workload-batch.txt ]] && os_batch < "$LAB_RUN/workload-batch.txt" >/dev/null
+
+t0=$SECONDS
+if ! os server show vm-web-1 >/dev/null 2>&1; then
+  OS_TIMEOUT=180 os server create --flavor m1.tiny --image cirros-fake --network private \
+    --security-group web --availability-zone nova:compute-0 --wait vm-web-1 >/dev/null
+fi
+status=$(os server show vm-web-1 -f value -c status)
+[[ $status == ACTIVE ]] || die "vm-web-1 is $status, not ACTIVE"
+log "vm-web-1 ACTIVE after $((SECONDS - t0))s"
+bash "$LAB_DIR/plug-vifs.sh" vm-web-1
+port_active() { [[ $(os port list --server vm-web-1 -f value -c Status) == ACTIVE ]]; }
+wait_for 60 "vm-web-1 port ACTIVE" port_active
+
+if ! os volume show vol-web-1 >/dev/null 2>&1; then
+  os volume create --size 1 --type fake vol-web-1 >/dev/null
+fi
+vol_ready() { [[ $(os volume show vol-web-1 -f value -c status) =~ ^(available|in-use)$ ]]; }
+wait_for 60 "vol-web-1 available" vol_ready
+if [[ $(os volume show vol-web-1 -f value -c status) == available ]]; then
+  os server add volume vm-web-1 vol-web-1 >/dev/null
+fi
+vol_in_use() { [[ $(os volume show vol-web-1 -f value -c status) == in-use ]]; }
+wait_for 60 "vol-web-1 in-use" vol_in_use
+log "workload healthy: vm-web-1 ACTIVE on compute-0 (port ACTIVE), vol-web-1 in-use"

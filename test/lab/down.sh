@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# npm run lab:down [-- --purge] — stop every lab process by pid/pgid; --purge also drops the lab's
+# databases, RabbitMQ state, OVS databases, namespaces, tap devices and /var/lib/lab.
+# Ends by checking that nothing is left: exits 1 and lists what is, if anything.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_root
+purge=false
+[[ ${1:-} == --purge ]] && purge=true
+t0=$SECONDS
+
+# Interfaces OVS created in the root namespace: userspace internal ports are persistent taps that
+# outlive ovs-vswitchd (gotcha 11). Read them while ovsdb-server still answers.
+root_ifaces=()
+if $purge && daemon_running ovsdb-server; then
+  mapfile -t root_ifaces < <(ovs-vsctl --timeout=5 --bare --columns=name list Interface 2>/dev/null | grep -v '^$' || true)
+fi
+if $purge && daemon_running mariadb; then
+  mariadb -e "DROP DATABASE IF EXISTS keystone; DROP DATABASE IF EXISTS glance; DROP DATABASE IF EXISTS placement;
+    DROP DATABASE IF EXISTS nova_api; DROP DATABASE IF EXISTS nova; DROP DATABASE IF EXISTS nova_cell0;
+    DROP DATABASE IF EXISTS neutron; DROP DATABASE IF EXISTS cinder;" || log "could not drop databases"
+fi
+
+# Processes that leave their session (gotcha 13): dnsmasq from the DHCP agent, by its pid file.
+for f in /var/lib/neutron/dhcp/*/pid; do
+  [[ -s $f ]] && kill "$(<"$f")" 2>/dev/null || true
+done
+
+stop_group() { local d; for d in "$@"; do [[ -e $(pidfile "$d") ]] && stop_daemon "$d" "${GRACE:-10}"; done; return 0; }
+names() { local f; for f in "$LAB_RUN"/$1.pid; do [[ -e $f ]] && basename "$f" .pid; done; return 0; }
+
+stop_group $(names 'sshd-*')
+# A node's PID 1 takes every process of the node with it; the OVS agent may ignore TERM for >15 s.
+for n in "${LAB_COMPUTES[@]}"; do stop_group "nova-compute-$n" "neutron-openvswitch-agent-$n"; done
+GRACE=3 stop_group $(names 'node-*') $(names 'fwd-*')
+rm -f "$LAB_RUN"/nodes/*.holder "$LAB_RUN"/nodes/*.ready "$LAB_RUN"/*-compute-[0-9].pid
+stop_group cinder-volume cinder-scheduler cinder-api
+stop_group neutron-dhcp-agent neutron-openvswitch-agent neutron-server
+stop_group nova-api nova-conductor nova-scheduler placement glance-api keystone
+stop_group ovs-vswitchd ovsdb-server haproxy
+if daemon_running rabbitmq; then
+  timeout 60 rabbitmqctl -q stop >/dev/null 2>&1 || true
+  stop_group rabbitmq
+fi
+# epmd daemonizes out of RabbitMQ's session; it is ours if it listens on the lab's 127.0.0.1:4369.
+epmd_pid=$(ss -Hltnp 'sport = :4369' 2>/dev/null | sed -n 's/.*"epmd",pid=\([0-9]*\).*/\1/p' | head -1)
+[[ -n $epmd_pid ]] && kill "$epmd_pid" 2>/dev/null || true
+stop_group mariadb $(names '*')
+
+# ---- verify no lab process survived (before --purge removes the pid files) ----
+left=0
+for f in "$LAB_RUN"/*.pid; do
+  [[ -s $f ]] && kill -0 "$(<"$f")" 2>/dev/null && { log "still running: $(basename "$f" .pid)"; left=1; }
+done
+
+if $purge; then
+  for ns in $(ip netns list | awk '{print $1}'); do
+    case $ns in compute-[0-9]|qdhcp-*|qrouter-*) ip netns delete "$ns" ;; esac
+  done
+  for i in "${root_ifaces[@]}" ovs-netdev; do
+    ip link show "$i" >/dev/null 2>&1 && ip link delete "$i" 2>/dev/null || true
+  done
+  # DHCP ports with ovs_use_veth leave the root half of a veth (tapXXXXXXXX-XX) behind.
+  for i in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E '^tap[0-9a-f]{8}-[0-9a-f]{2}$' || true); do
+    ip link delete "$i" 2>/dev/null || true
+  done
+  rm -f /etc/openvswitch/conf.db /etc/openvswitch/.conf.db.~lock~
+  rm -rf /var/lib/rabbitmq/mnesia/* /var/lib/glance/images/* /var/lib/nova/instances/* \
+    /var/lib/neutron/dhcp /var/lib/neutron/ha_confs /var/lib/cinder/tmp/*
+  rm -rf "$LAB_STATE" "$LAB_RUN"
+fi
+
+# ---- verify nothing is left ----
+ports='3306|5672|4369|25672|5000|8774|8776|8778|9292|9696|6640|6633'
+if ss -Hltn | awk '{print $4}' | grep -Eq "^(127\.0\.0\.1|\[::1\]|0\.0\.0\.0|\*):($ports)$|^127\.0\.1\.1[0-9]:22$"; then
+  log "still listening:"; ss -Hltnp | grep -E ":($ports) |127\.0\.1\.1[0-9]:22 " >&2; left=1
+fi
+if $purge; then
+  if ip netns list | grep -Eq '^(compute-[0-9]|qdhcp-|qrouter-)'; then log "namespaces left: $(ip netns list | tr '\n' ' ')"; left=1; fi
+  if ip -o link show | grep -Eq ': (br-int|br-tun|ovs-netdev|tap[0-9a-f]{8}-[0-9a-f]{2})[@:]'; then
+    log "devices left:"; ip -o link show | grep -E ': (br-int|br-tun|ovs-netdev|tap)' >&2; left=1
+  fi
+fi
+((left == 0)) || die "lab not fully down after $((SECONDS - t0))s (see above)"
+log "lab down$($purge && echo ' and purged') in $((SECONDS - t0))s; nothing left running"

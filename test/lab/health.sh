@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Is the lab healthy? Every lab daemon alive, all compute/volume services up, all agents alive,
+# vm-web-1 ACTIVE with its port ACTIVE, vol-web-1 in-use, strict-host-key ssh to every node.
+# Usage: health.sh [--wait SECONDS]   (retry until healthy or the time is up). Exit 0 = healthy.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_root
+wait_s=0
+[[ ${1:-} == --wait ]] && wait_s=${2:-120}
+
+LAB_DAEMONS=(mariadb rabbitmq keystone glance-api placement nova-api nova-conductor nova-scheduler
+  ovsdb-server ovs-vswitchd neutron-server neutron-openvswitch-agent neutron-dhcp-agent
+  cinder-api cinder-scheduler cinder-volume)
+for n in "${LAB_COMPUTES[@]}"; do
+  LAB_DAEMONS+=("node-$n" "ovsdb-server-$n" "ovs-vswitchd-$n" "neutron-openvswitch-agent-$n" "nova-compute-$n")
+done
+for n in "${LAB_NODES[@]}"; do LAB_DAEMONS+=("sshd-$n"); done
+
+check_once() {
+  local bad=() d
+  for d in "${LAB_DAEMONS[@]}"; do daemon_running "$d" || bad+=("daemon $d not running"); done
+  local out
+  out=$(printf '%s\n' \
+    "compute service list -f json" "network agent list -f json" "volume service list -f json" \
+    "server show vm-web-1 -f json" "port list --server vm-web-1 -f json" "volume show vol-web-1 -f json" \
+    | OS_TIMEOUT=60 os_batch 2>/dev/null) || true
+  mapfile -t -O "${#bad[@]}" bad < <(/usr/bin/python3 - "$out" <<'PY'
+import json, sys
+text = sys.argv[1]; dec = json.JSONDecoder(); docs = []; i = 0
+while i < len(text):
+    if text[i].isspace(): i += 1; continue
+    try: d, i = dec.raw_decode(text, i); docs.append(d)
+    except ValueError: break
+if len(docs) < 6:
+    print(f"openstack API answered {len(docs)}/6 health queries"); sys.exit()
+svcs, agents, vsvcs, server, ports, vol = docs[:6]
+for s in svcs:
+    if s["State"] != "up": print(f'compute service {s["Binary"]}@{s["Host"]} is {s["State"]}')
+if sum(1 for s in svcs if s["Binary"] == "nova-compute" and s["State"] == "up") < 2:
+    print("fewer than 2 nova-compute services up")
+for a in agents:
+    if a["Alive"] is not True: print(f'agent {a["Binary"]}@{a["Host"]} not alive')
+if sum(1 for a in agents if a["Binary"] == "neutron-openvswitch-agent" and a["Alive"] is True) < 3:
+    print("fewer than 3 OVS agents alive")
+for s in vsvcs:
+    if s["State"] != "up": print(f'volume service {s["Binary"]}@{s["Host"]} is {s["State"]}')
+if server.get("status") != "ACTIVE": print(f'vm-web-1 is {server.get("status")}')
+for p in ports:
+    if p["Status"] != "ACTIVE": print(f'vm-web-1 port {p["ID"]} is {p["Status"]}')
+if vol.get("status") != "in-use": print(f'vol-web-1 is {vol.get("status")}')
+PY
+)
+  for d in "${LAB_NODES[@]}"; do
+    local h
+    h=$(timeout 15 ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes "$d" hostname 2>/dev/null) || true
+    [[ $h == "$d" ]] || bad+=("ssh $d (strict host key) failed")
+  done
+  HEALTH_PROBLEMS=("${bad[@]}")
+  ((${#bad[@]} == 0))
+}
+
+end=$((SECONDS + wait_s))
+until check_once; do
+  if ((SECONDS >= end)); then
+    log "lab NOT healthy:"; printf '  - %s\n' "${HEALTH_PROBLEMS[@]}" >&2
+    exit 1
+  fi
+  sleep 5
+done
+log "lab healthy: all daemons, services and agents up; vm-web-1 ACTIVE; vol-web-1 in-use; ssh ok"
