@@ -130,6 +130,43 @@ export async function extractArchive(archivePath: string, limits: ExtractLimits 
   }
 }
 
+export interface PeekedEntry {
+  readonly name: string
+  /** A symlink's target as written in the archive; null for everything else. */
+  readonly linkname: string | null
+}
+
+/**
+ * Entries of an archive, read from the headers without writing anything, stopping as soon as
+ * `enough(entries)` says so (input detection needs only the first few). Corrupt input → InputError.
+ */
+export async function peekArchiveEntries(
+  archivePath: string,
+  enough: (entries: readonly PeekedEntry[]) => boolean,
+  maxEntries = 5000,
+): Promise<PeekedEntry[]> {
+  const format = await detectArchiveFormat(archivePath).catch((error: unknown) => {
+    throw new InputError(archivePath, `cannot read: ${messageOf(error)}`)
+  })
+  if (format === null || format === 'bzip2' || format === 'zstd') return []
+  const extract = tar.extract()
+  const feeding = pipeline([...archiveStages(archivePath, format), extract])
+  feeding.catch(() => undefined)
+  const entries: PeekedEntry[] = []
+  try {
+    for await (const entry of extract) {
+      entries.push({name: entry.header.name, linkname: entry.header.type === 'symlink' ? entry.header.linkname || null : null})
+      entry.resume()
+      if (enough(entries) || entries.length >= maxEntries) break
+    }
+  } catch (error) {
+    throw new InputError(archivePath, `corrupt or truncated archive (${messageOf(error)})`)
+  } finally {
+    extract.destroy()
+  }
+  return entries
+}
+
 async function extractInto(archivePath: string, format: ArchiveFormat, root: string, limits: ExtractLimits): Promise<string[]> {
   const extract = tar.extract()
   const feeding = pipeline([...archiveStages(archivePath, format), extract])
