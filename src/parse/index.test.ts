@@ -13,11 +13,13 @@ const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
   'openstack-security-group-rules': () => readCapture('healthy/openstack_security_group_rule_list.txt').body,
   'openstack-floating-ips': () => '',
   'openstack-network-agents': () => readCapture('table/network-agent-list-ovs-agent-down.txt').body,
-  'openstack-compute-services': () => readCapture('compute_down/openstack_compute_service_list_one_down.txt').body,
+  'openstack-compute-services': () =>
+    readCapture('compute_down/openstack_compute_service_list_one_down.txt').body,
   'openstack-volume-services': () => readCapture('cinder_volume_down/openstack_volume_service_list.txt').body,
   'openstack-hypervisors': () => readCapture('healthy/openstack_hypervisor_list.txt').body,
   'openstack-raw': () => readCapture('table/command-list-common.txt').body,
-  'console-log': () => 'checking http://169.254.169.254/2009-04-04/instance-id\nfailed 1/20: up 1.13. request failed\n',
+  'console-log': () =>
+    'checking http://169.254.169.254/2009-04-04/instance-id\nfailed 1/20: up 1.13. request failed\n',
   'ovs-vsctl-show': () => readCapture('healthy/compute-0.ovs-vsctl_show.txt').body,
   'ovs-ofctl-flows': () => readCapture('healthy/compute-0.ovs-ofctl_dump-flows_br-int.txt').body,
   'oslo-log': () => readFixture('reference/compute_down/logs/controller-0.nova-conductor.log.txt'),
@@ -52,9 +54,12 @@ describe('PARSERS', () => {
     expect(Object.keys(PARSERS)).toHaveLength(25)
   })
 
-  it.each(Object.keys(SAMPLES) as Array<keyof typeof PARSERS>)('%s turns real input into plain JSON', (name) => {
-    expectPlainJson(PARSERS[name](SAMPLES[name]()))
-  })
+  it.each(Object.keys(SAMPLES) as Array<keyof typeof PARSERS>)(
+    '%s turns real input into plain JSON',
+    (name) => {
+      expectPlainJson(PARSERS[name](SAMPLES[name]()))
+    },
+  )
 
   it('splits lines without the trailing empty one and keeps text as is', () => {
     expect(PARSERS.lines('a\r\nb\n')).toEqual({lines: ['a', 'b']})
@@ -62,7 +67,9 @@ describe('PARSERS', () => {
   })
 
   it('lets callers tell parse failures apart by type', () => {
-    expect(() => PARSERS['openstack-server']('Missing value auth-url required for auth plugin password')).toThrow(ParseError)
+    expect(() =>
+      PARSERS['openstack-server']('Missing value auth-url required for auth plugin password'),
+    ).toThrow(ParseError)
   })
 })
 

@@ -37,8 +37,15 @@ export function parseJournalShortIso(text: string): Journal {
   lines.forEach((raw, i) => {
     const m = ENTRY.exec(raw)
     if (m) {
-      entries.push({line: i + 1, timestamp: m[1] ?? '', host: m[2] ?? null, unit: m[3] ?? null,
-        pid: m[4] === undefined ? null : Number(m[4]), priority: null, message: m[5] ?? ''})
+      entries.push({
+        line: i + 1,
+        timestamp: m[1] ?? '',
+        host: m[2] ?? null,
+        unit: m[3] ?? null,
+        pid: m[4] === undefined ? null : Number(m[4]),
+        priority: null,
+        message: m[5] ?? '',
+      })
       return
     }
     const last = entries.at(-1)
@@ -57,7 +64,8 @@ export function parseJournalJson(text: string): Journal {
     let e: Record<string, unknown>
     try {
       const value: unknown = JSON.parse(raw)
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object')
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new Error('not an object')
       e = value as Record<string, unknown>
     } catch {
       unparsed++
@@ -79,7 +87,8 @@ export function parseJournalJson(text: string): Journal {
 function field(value: unknown): string | null {
   if (typeof value === 'string') return value
   // journalctl prints non-UTF-8 or binary fields as an array of byte values.
-  if (Array.isArray(value) && value.every((b) => typeof b === 'number')) return Buffer.from(value as number[]).toString('utf8')
+  if (Array.isArray(value) && value.every((b) => typeof b === 'number'))
+    return Buffer.from(value).toString('utf8')
   return null
 }
 

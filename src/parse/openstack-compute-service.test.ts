@@ -7,15 +7,26 @@ describe('normalizeComputeServices', () => {
   it('reads the healthy lab: four nova services, all enabled and up', () => {
     const services = normalizeComputeServices(readCapture('healthy/openstack_compute_service_list.txt').body)
     expect(services.map((s) => `${s.binary}@${s.host}:${s.status}/${s.state}`)).toEqual([
-      'nova-scheduler@controller-0:enabled/up', 'nova-conductor@controller-0:enabled/up',
-      'nova-compute@compute-0:enabled/up', 'nova-compute@compute-1:enabled/up',
+      'nova-scheduler@controller-0:enabled/up',
+      'nova-conductor@controller-0:enabled/up',
+      'nova-compute@compute-0:enabled/up',
+      'nova-compute@compute-1:enabled/up',
     ])
-    expect(services[2]).toEqual({id: '09ca97c2-e0a9-43a4-b87c-38818bcdd240', binary: 'nova-compute', host: 'compute-0',
-      zone: 'nova', status: 'enabled', state: 'up', updatedAt: '2026-11-22T03:43:04.000000'})
+    expect(services[2]).toEqual({
+      id: '09ca97c2-e0a9-43a4-b87c-38818bcdd240',
+      binary: 'nova-compute',
+      host: 'compute-0',
+      zone: 'nova',
+      status: 'enabled',
+      state: 'up',
+      updatedAt: '2026-11-22T03:43:04.000000',
+    })
   })
 
   it('finds nova-compute down on compute-0 after it was stopped', () => {
-    const down = normalizeComputeServices(readCapture('compute_down/openstack_compute_service_list_one_down.txt').body).filter((s) => s.state === 'down')
+    const down = normalizeComputeServices(
+      readCapture('compute_down/openstack_compute_service_list_one_down.txt').body,
+    ).filter((s) => s.state === 'down')
     expect(down.map((s) => s.host)).toEqual(['compute-0'])
   })
 })
@@ -23,12 +34,21 @@ describe('normalizeComputeServices', () => {
 describe('normalizeVolumeServices', () => {
   it('reads cinder services, which have no ID column', () => {
     const services = normalizeVolumeServices(readCapture('healthy/openstack_volume_service_list.txt').body)
-    expect(services[0]).toEqual({id: null, binary: 'cinder-volume', host: 'controller-0@fake', zone: 'nova',
-      status: 'enabled', state: 'up', updatedAt: '2026-11-22T03:43:04.000000'})
+    expect(services[0]).toEqual({
+      id: null,
+      binary: 'cinder-volume',
+      host: 'controller-0@fake',
+      zone: 'nova',
+      status: 'enabled',
+      state: 'up',
+      updatedAt: '2026-11-22T03:43:04.000000',
+    })
   })
 
   it('finds cinder-volume down after it was stopped', () => {
-    const services = normalizeVolumeServices(readCapture('cinder_volume_down/openstack_volume_service_list.txt').body)
+    const services = normalizeVolumeServices(
+      readCapture('cinder_volume_down/openstack_volume_service_list.txt').body,
+    )
     expect(services.find((s) => s.binary === 'cinder-volume')?.state).toBe('down')
   })
 })

@@ -68,7 +68,9 @@ describe('parseConsoleLog', () => {
     const log = parseConsoleLog(CLOUD_INIT_NO_METADATA)
     expect(log.lines).toBe(9)
     expect(log.cloudInit.metadataFailures.map((f) => f.line)).toEqual([2, 8, 9])
-    expect(log.cloudInit.metadataFailures[0]?.text).toMatch(/^\[   32.338963\] cloud-init\[1874\].*failed \[0\/120s\]/)
+    expect(log.cloudInit.metadataFailures[0]?.text).toMatch(
+      /^\[ {3}32.338963\] cloud-init\[1874\].*failed \[0\/120s\]/,
+    )
     expect(log.cloudInit.finished).toBe(false)
   })
 
@@ -85,22 +87,48 @@ describe('parseConsoleLog', () => {
 
   it('tells "no keypair" apart from "no metadata" on cirros: public-keys 404 is not a failure', () => {
     const log = parseConsoleLog(CIRROS_NO_KEYPAIR)
-    expect(log.cloudInit).toEqual({metadataFailures: [], noKeys: true, keysInjected: false, dataSource: 'ec2, net', finished: true})
+    expect(log.cloudInit).toEqual({
+      metadataFailures: [],
+      noKeys: true,
+      keysInjected: false,
+      dataSource: 'ec2, net',
+      finished: true,
+    })
   })
 
   it('reads the datasource and the end of a cloud-init run that installed no key', () => {
     const log = parseConsoleLog(CLOUD_INIT_FINISHED_NO_KEY)
-    expect(log.cloudInit).toEqual({metadataFailures: [], noKeys: true, keysInjected: false,
-      dataSource: 'DataSourceOpenStack [net,ver=2]', finished: true})
+    expect(log.cloudInit).toEqual({
+      metadataFailures: [],
+      noKeys: true,
+      keysInjected: false,
+      dataSource: 'DataSourceOpenStack [net,ver=2]',
+      finished: true,
+    })
   })
 
   it('sees injected keys in the ci-info authorized keys banner', () => {
-    expect(parseConsoleLog('ci-info: ++++++Authorized keys from /home/ubuntu/.ssh/authorized_keys for user ubuntu+++++++\n').cloudInit.keysInjected).toBe(true)
+    expect(
+      parseConsoleLog(
+        'ci-info: ++++++Authorized keys from /home/ubuntu/.ssh/authorized_keys for user ubuntu+++++++\n',
+      ).cloudInit.keysInjected,
+    ).toBe(true)
   })
 
   it('returns an empty record for an empty log or an error message', () => {
-    const empty = {lines: 0, cloudInit: {metadataFailures: [], noKeys: false, keysInjected: false, dataSource: null, finished: false}}
+    const empty = {
+      lines: 0,
+      cloudInit: {
+        metadataFailures: [],
+        noKeys: false,
+        keysInjected: false,
+        dataSource: null,
+        finished: false,
+      },
+    }
     expect(parseConsoleLog('')).toEqual(empty)
-    expect(parseConsoleLog('No server with a name or ID of \'vm-x\' exists.\n').cloudInit).toEqual(empty.cloudInit)
+    expect(parseConsoleLog("No server with a name or ID of 'vm-x' exists.\n").cloudInit).toEqual(
+      empty.cloudInit,
+    )
   })
 })

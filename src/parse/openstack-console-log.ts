@@ -53,9 +53,14 @@ export function parseConsoleLog(text: string): ConsoleLog {
       const get = CIRROS_GET_FAILED.exec(line)
       if (get && !OPTIONAL_METADATA.test(get[1] ?? '')) failure()
     }
-    if (/no authorized ssh keys fingerprints found for user/i.test(line) || /no ec2 metadata for public-keys/.test(line)) noKeys = true
+    if (
+      /no authorized ssh keys fingerprints found for user/i.test(line) ||
+      /no ec2 metadata for public-keys/.test(line)
+    )
+      noKeys = true
     if (/Authorized keys from \S+ for user/.test(line)) keysInjected = true
-    const ds = /Datasource (DataSource\w+(?: \[[^\]]*\])?)/.exec(line) ?? /found datasource \(([^)]*)\)/.exec(line)
+    const ds =
+      /Datasource (DataSource\w+(?: \[[^\]]*\])?)/.exec(line) ?? /found datasource \(([^)]*)\)/.exec(line)
     if (ds) dataSource = ds[1] ?? null
     if (/Cloud-init v\. \S+ finished at/.test(line) || /login as '[^']+' user/.test(line)) finished = true
   })

@@ -3,14 +3,14 @@
  * depending on `-f json` vs the table format, and on the client version; these readers accept all
  * the shapes we have seen and return null for anything absent or unrecognised.
  */
-import {parseOpenstackOutput, type OpenstackOutput} from './openstack-output.js'
+import {parseOpenstackOutput} from './openstack-output.js'
 import {ParseError} from './parse-error.js'
 
 export type Row = Record<string, unknown>
 
 /** Accepts raw text (parsed here) or what parseOpenstackOutput already returned. */
 export function toOutput(raw: unknown): unknown {
-  return typeof raw === 'string' ? (parseOpenstackOutput(raw) as OpenstackOutput) : raw
+  return typeof raw === 'string' ? parseOpenstackOutput(raw) : raw
 }
 
 /** The rows of a `list` command; a single `show` object counts as one row. */
@@ -25,8 +25,13 @@ export function toRows(raw: unknown, what: string): Row[] {
 export function toObject(raw: unknown, what: string): Row {
   const out = toOutput(raw)
   if (out !== null && typeof out === 'object' && !Array.isArray(out)) return out as Row
-  if (Array.isArray(out) && out.length === 1 && typeof out[0] === 'object' && out[0] !== null) return out[0] as Row
-  throw new ParseError(what, `expected one object, got ${Array.isArray(out) ? `a list of ${out.length}` : typeof out}`, null)
+  if (Array.isArray(out) && out.length === 1 && typeof out[0] === 'object' && out[0] !== null)
+    return out[0] as Row
+  throw new ParseError(
+    what,
+    `expected one object, got ${Array.isArray(out) ? `a list of ${out.length}` : typeof out}`,
+    null,
+  )
 }
 
 /** The first of `keys` present in the row (JSON and table use different names across versions). */
@@ -37,7 +42,9 @@ export function pick(row: Row, ...keys: string[]): unknown {
 
 export function str(value: unknown): string | null {
   if (value === null || value === undefined) return null
-  return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return typeof value === 'object' ? JSON.stringify(value) : null
 }
 
 /** Like str, but an empty string also means "not set" (host, zone, ...). */
@@ -88,7 +95,7 @@ export function networkAddresses(value: unknown): Array<{network: string; ip: st
 
 function addressOf(ip: unknown): string {
   // Older clients give the raw API entries: {"addr": "10.0.0.5", "version": 4, ...}.
-  if (ip !== null && typeof ip === 'object' && 'addr' in ip) return String((ip as {addr: unknown}).addr)
+  if (ip !== null && typeof ip === 'object' && 'addr' in ip) return String(ip.addr)
   return String(ip)
 }
 
@@ -111,14 +118,17 @@ export function dictList(value: unknown): Array<Record<string, string>> | null {
 export function dict(value: unknown): Record<string, string> | null {
   if (value === null || value === undefined) return null
   if (typeof value === 'object' && !Array.isArray(value)) {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, str(v) ?? '']))
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, str(v) ?? '']),
+    )
   }
   return typeof value === 'string' ? pythonDict(value) : null
 }
 
 function pythonDict(line: string): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const m of line.matchAll(/([\w:.-]+)='((?:[^'\\]|\\.)*)'/g)) out[m[1] ?? ''] = (m[2] ?? '').replace(/\\(.)/g, '$1')
+  for (const m of line.matchAll(/([\w:.-]+)='((?:[^'\\]|\\.)*)'/g))
+    out[m[1] ?? ''] = (m[2] ?? '').replace(/\\(.)/g, '$1')
   return out
 }
 

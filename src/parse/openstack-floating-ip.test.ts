@@ -10,9 +10,28 @@ import {ParseError} from './parse-error.js'
 // --long 'Router', 'Status', ...) and the API field names `floating ip show` prints.
 describe('normalizeFloatingIps', () => {
   it('reads `floating ip list --long` columns', () => {
-    expect(normalizeFloatingIps([{ID: 'f1', 'Floating IP Address': '172.24.4.10', 'Fixed IP Address': '10.10.0.150',
-      Port: 'p1', 'Floating Network': 'n1', Project: 'pr', Router: 'r1', Status: 'ACTIVE'}])).toEqual([
-      {id: 'f1', floatingIp: '172.24.4.10', fixedIp: '10.10.0.150', portId: 'p1', status: 'ACTIVE', routerId: 'r1'},
+    expect(
+      normalizeFloatingIps([
+        {
+          ID: 'f1',
+          'Floating IP Address': '172.24.4.10',
+          'Fixed IP Address': '10.10.0.150',
+          Port: 'p1',
+          'Floating Network': 'n1',
+          Project: 'pr',
+          Router: 'r1',
+          Status: 'ACTIVE',
+        },
+      ]),
+    ).toEqual([
+      {
+        id: 'f1',
+        floatingIp: '172.24.4.10',
+        fixedIp: '10.10.0.150',
+        portId: 'p1',
+        status: 'ACTIVE',
+        routerId: 'r1',
+      },
     ])
   })
 
@@ -30,13 +49,23 @@ describe('normalizeFloatingIps', () => {
   })
 
   it('reads `floating ip show` field names as a list of one', () => {
-    expect(normalizeFloatingIps({id: 'f3', floating_ip_address: '172.24.4.12', fixed_ip_address: null, port_id: null,
-      status: 'DOWN', router_id: null})).toEqual([
+    expect(
+      normalizeFloatingIps({
+        id: 'f3',
+        floating_ip_address: '172.24.4.12',
+        fixed_ip_address: null,
+        port_id: null,
+        status: 'DOWN',
+        router_id: null,
+      }),
+    ).toEqual([
       {id: 'f3', floatingIp: '172.24.4.12', fixedIp: null, portId: null, status: 'DOWN', routerId: null},
     ])
   })
 
   it('throws ParseError on an error message', () => {
-    expect(() => normalizeFloatingIps('Missing value auth-url required for auth plugin password')).toThrow(ParseError)
+    expect(() => normalizeFloatingIps('Missing value auth-url required for auth plugin password')).toThrow(
+      ParseError,
+    )
   })
 })

@@ -7,11 +7,18 @@ import {readCapture} from './test-helpers.js'
 describe('parseOpenstackOutput', () => {
   it('reads `server show -f json` from the lab as the object the client printed', () => {
     const out = parseOpenstackOutput(readCapture('healthy/openstack_server_show_vm-healthy-1.txt').body)
-    expect(out).toMatchObject({'OS-EXT-SRV-ATTR:host': 'compute-0', 'OS-EXT-STS:power_state': 1, status: 'ACTIVE'})
+    expect(out).toMatchObject({
+      'OS-EXT-SRV-ATTR:host': 'compute-0',
+      'OS-EXT-STS:power_state': 1,
+      status: 'ACTIVE',
+    })
   })
 
   it('reads a `Field | Value` table as one object, with None as null', () => {
-    const out = parseOpenstackOutput(readCapture('table/server-show-healthy.txt').body) as Record<string, unknown>
+    const out = parseOpenstackOutput(readCapture('table/server-show-healthy.txt').body) as Record<
+      string,
+      unknown
+    >
     expect(out['OS-EXT-SRV-ATTR:host']).toBe('compute-0')
     expect(out['OS-EXT-STS:power_state']).toBe('Running')
     expect(out['OS-EXT-STS:task_state']).toBeNull()
@@ -35,18 +42,33 @@ describe('parseOpenstackOutput', () => {
   })
 
   it('joins multi-line cells whose continuation rows have an empty first column', () => {
-    const rows = parseOpenstackOutput(readCapture('table/command-list-common.txt').body) as Array<Record<string, string>>
+    const rows = parseOpenstackOutput(readCapture('table/command-list-common.txt').body) as Array<
+      Record<string, string>
+    >
     expect(rows).toHaveLength(1)
     expect(rows[0]?.['Command Group']).toBe('openstack.common')
     expect(rows[0]?.Commands?.split('\n')).toEqual([
-      'availability zone list', 'configuration show', 'extension list', 'extension show', 'limits show',
-      'project cleanup', 'project purge', 'quota list', 'quota set', 'quota show', 'versions show',
+      'availability zone list',
+      'configuration show',
+      'extension list',
+      'extension show',
+      'limits show',
+      'project cleanup',
+      'project purge',
+      'quota list',
+      'quota set',
+      'quota show',
+      'versions show',
     ])
   })
 
   it('gives the same rows from the table and the JSON form of one capture, cell formatting aside', () => {
-    const fromJson = parseOpenstackOutput(readCapture('healthy/openstack_server_list.txt').body) as Array<Record<string, unknown>>
-    const fromTable = parseOpenstackOutput(readCapture('table/server-list-long.txt').body) as Array<Record<string, unknown>>
+    const fromJson = parseOpenstackOutput(readCapture('healthy/openstack_server_list.txt').body) as Array<
+      Record<string, unknown>
+    >
+    const fromTable = parseOpenstackOutput(readCapture('table/server-list-long.txt').body) as Array<
+      Record<string, unknown>
+    >
     expect(Object.keys(fromTable[0] ?? {})).toEqual(Object.keys(fromJson[0] ?? {}))
     expect(fromTable[0]?.Host).toBe(fromJson[0]?.Host)
   })
@@ -55,13 +77,17 @@ describe('parseOpenstackOutput', () => {
     const body = readCapture('neutron_absent/openstack_server_show.txt').body
     expect(() => parseOpenstackOutput(body)).toThrow(ParseError)
     expect(() => parseOpenstackOutput(body)).toThrow(/Unexpected API Error/)
-    expect(() => parseOpenstackOutput(readCapture('table/server-show-no-cloud.txt').body)).toThrow(/Missing value auth-url/)
+    expect(() => parseOpenstackOutput(readCapture('table/server-show-no-cloud.txt').body)).toThrow(
+      /Missing value auth-url/,
+    )
   })
 
   it('treats empty output as an empty list, since cliff prints nothing for one', () => {
     expect(parseOpenstackOutput('')).toEqual([])
     expect(parseOpenstackOutput('\n  \n')).toEqual([])
-    expect(parseOpenstackOutput(readCapture('port_binding_failed/openstack_port_list_server.txt').body)).toEqual([])
+    expect(
+      parseOpenstackOutput(readCapture('port_binding_failed/openstack_port_list_server.txt').body),
+    ).toEqual([])
   })
 
   it('rejects truncated JSON and a table cut off mid-row with the line at fault', () => {

@@ -1,7 +1,8 @@
 import {ParseError} from './parse-error.js'
 
 /** A cell or field value as the `openstack` client printed it, made JSON-able. */
-export type OpenstackValue = string | number | boolean | null | OpenstackValue[] | {[key: string]: OpenstackValue}
+export type OpenstackValue =
+  string | number | boolean | null | OpenstackValue[] | {[key: string]: OpenstackValue}
 
 /** `show` output: one object keyed by field name. `list` output: one object per row keyed by column. */
 export type OpenstackOutput = {[field: string]: OpenstackValue} | Array<{[column: string]: OpenstackValue}>
@@ -23,7 +24,11 @@ export function parseOpenstackOutput(text: string): OpenstackOutput {
   const start = lines.findIndex((l) => /^\s*[[{]/.test(l) || l.startsWith('+-'))
   if (start === -1) {
     const first = lines.find((l) => l.trim() !== '') ?? ''
-    throw new ParseError(FORMAT, `neither JSON nor a table; the client said: ${first.trim().slice(0, 200)}`, lines.indexOf(first) + 1)
+    throw new ParseError(
+      FORMAT,
+      `neither JSON nor a table; the client said: ${first.trim().slice(0, 200)}`,
+      lines.indexOf(first) + 1,
+    )
   }
   const startLine = lines[start] ?? ''
   return startLine.startsWith('+-') ? parseTable(lines, start) : parseJson(lines, start)
@@ -92,7 +97,9 @@ function parseTable(lines: string[], start: number): OpenstackOutput {
   if (columns.length === 2 && columns[0] === 'Field' && columns[1] === 'Value') {
     return Object.fromEntries(rows.map((r) => [r[0] ?? '', parseOpenstackValue(r[1] ?? '')]))
   }
-  return rows.map((r) => Object.fromEntries(columns.map((name, c) => [name, parseOpenstackValue(r[c] ?? '')])))
+  return rows.map((r) =>
+    Object.fromEntries(columns.map((name, c) => [name, parseOpenstackValue(r[c] ?? '')])),
+  )
 }
 
 function separators(line: string): number {
@@ -102,6 +109,10 @@ function separators(line: string): number {
 function splitRow(line: string, cuts: number[]): string[] {
   // Wide characters break the fixed layout; fall back to splitting on the separators.
   const aligned = line.length === (cuts.at(-1) ?? -1) + 1 && cuts.every((p) => line[p] === '|')
-  if (!aligned) return line.slice(1, -1).split('|').map((c) => c.trim())
+  if (!aligned)
+    return line
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim())
   return cuts.slice(0, -1).map((p, c) => line.slice(p + 1, cuts[c + 1]).trim())
 }

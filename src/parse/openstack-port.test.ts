@@ -33,7 +33,9 @@ describe('normalizePortList', () => {
   })
 
   it('returns no ports for the empty list of a server whose port was never bound', () => {
-    expect(normalizePortList(readCapture('port_binding_failed/openstack_port_list_server.txt').body)).toEqual([])
+    expect(normalizePortList(readCapture('port_binding_failed/openstack_port_list_server.txt').body)).toEqual(
+      [],
+    )
   })
 })
 
@@ -42,17 +44,45 @@ describe('normalizePort', () => {
   // 6.0.0 prints for `port show -f json` (openstackclient/network/v2/port.py _get_columns).
   it('reads a port neutron failed to bind', () => {
     const p = normalizePort({
-      id: 'p1', name: '', status: 'DOWN', mac_address: 'fa:16:3e:00:00:01',
-      fixed_ips: [{subnet_id: 's1', ip_address: '10.10.0.7'}], device_id: 'vm1', device_owner: 'compute:nova',
-      network_id: 'n1', binding_host_id: 'compute-1', binding_vif_type: 'binding_failed', binding_vnic_type: 'normal',
-      binding_profile: {}, security_group_ids: ['sg1'], admin_state_up: true, mtu: 1450,
+      id: 'p1',
+      name: '',
+      status: 'DOWN',
+      mac_address: 'fa:16:3e:00:00:01',
+      fixed_ips: [{subnet_id: 's1', ip_address: '10.10.0.7'}],
+      device_id: 'vm1',
+      device_owner: 'compute:nova',
+      network_id: 'n1',
+      binding_host_id: 'compute-1',
+      binding_vif_type: 'binding_failed',
+      binding_vnic_type: 'normal',
+      binding_profile: {},
+      security_group_ids: ['sg1'],
+      admin_state_up: true,
+      mtu: 1450,
     })
-    expect(p).toMatchObject({bindingVifType: 'binding_failed', bindingHost: 'compute-1', adminStateUp: true,
-      mtu: 1450, securityGroupIds: ['sg1'], bindingProfile: {}, fixedIps: [{subnetId: 's1', ip: '10.10.0.7'}]})
+    expect(p).toMatchObject({
+      bindingVifType: 'binding_failed',
+      bindingHost: 'compute-1',
+      adminStateUp: true,
+      mtu: 1450,
+      securityGroupIds: ['sg1'],
+      bindingProfile: {},
+      fixedIps: [{subnetId: 's1', ip: '10.10.0.7'}],
+    })
   })
 
-  it('reads the table spellings: UP, k=\'v\' dicts and comma lists', () => {
-    const p = normalizePort({admin_state_up: 'UP', binding_profile: "physical_network='physnet1'", security_group_ids: 'sg1, sg2', mtu: '1500'})
-    expect(p).toMatchObject({adminStateUp: true, bindingProfile: {physical_network: 'physnet1'}, securityGroupIds: ['sg1', 'sg2'], mtu: 1500})
+  it("reads the table spellings: UP, k='v' dicts and comma lists", () => {
+    const p = normalizePort({
+      admin_state_up: 'UP',
+      binding_profile: "physical_network='physnet1'",
+      security_group_ids: 'sg1, sg2',
+      mtu: '1500',
+    })
+    expect(p).toMatchObject({
+      adminStateUp: true,
+      bindingProfile: {physical_network: 'physnet1'},
+      securityGroupIds: ['sg1', 'sg2'],
+      mtu: 1500,
+    })
   })
 })

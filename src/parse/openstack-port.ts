@@ -1,4 +1,16 @@
-import {bool, dict, dictList, int, pick, str, stringList, text, toObject, toRows, type Row} from './openstack-fields.js'
+import {
+  bool,
+  dict,
+  dictList,
+  int,
+  pick,
+  str,
+  stringList,
+  text,
+  toObject,
+  toRows,
+  type Row,
+} from './openstack-fields.js'
 
 export interface PortFixedIp {
   subnetId: string | null

@@ -59,7 +59,9 @@ describe('normalizeServer', () => {
   })
 
   it('throws ParseError when nova answered with an error instead of a server', () => {
-    expect(() => normalizeServer(readCapture('neutron_absent/openstack_server_show.txt').body)).toThrow(ParseError)
+    expect(() => normalizeServer(readCapture('neutron_absent/openstack_server_show.txt').body)).toThrow(
+      ParseError,
+    )
     expect(() => normalizeServer('[]')).toThrow(/expected one object/)
   })
 
@@ -74,8 +76,13 @@ describe('normalizeServer', () => {
 describe('normalizeServerList', () => {
   it('reads `server list --long -f json` with host and networks', () => {
     expect(normalizeServerList(readCapture('healthy/openstack_server_list.txt').body)).toEqual([
-      {id: 'afa33bac-770e-4626-8b94-04c1e712bd3a', name: 'vm-healthy-1', status: 'ACTIVE', host: 'compute-0',
-        networks: [{network: 'private', ip: '10.10.0.150'}]},
+      {
+        id: 'afa33bac-770e-4626-8b94-04c1e712bd3a',
+        name: 'vm-healthy-1',
+        status: 'ACTIVE',
+        host: 'compute-0',
+        networks: [{network: 'private', ip: '10.10.0.150'}],
+      },
     ])
   })
 
@@ -86,10 +93,14 @@ describe('normalizeServerList', () => {
   })
 
   it('reads several networks and addresses from the table cell format and nulls a missing Host column', () => {
-    const [row] = normalizeServerList([{ID: 'x', Name: 'a', Status: 'ACTIVE', Networks: 'private=10.0.0.5, fd00::5; public=172.24.4.9'}])
+    const [row] = normalizeServerList([
+      {ID: 'x', Name: 'a', Status: 'ACTIVE', Networks: 'private=10.0.0.5, fd00::5; public=172.24.4.9'},
+    ])
     expect(row?.host).toBeNull()
     expect(row?.networks).toEqual([
-      {network: 'private', ip: '10.0.0.5'}, {network: 'private', ip: 'fd00::5'}, {network: 'public', ip: '172.24.4.9'},
+      {network: 'private', ip: '10.0.0.5'},
+      {network: 'private', ip: 'fd00::5'},
+      {network: 'public', ip: '172.24.4.9'},
     ])
   })
 

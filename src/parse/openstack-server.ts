@@ -1,4 +1,15 @@
-import {dictList, int, networkAddresses, pick, pythonReprField, str, text, toObject, toRows, type Row} from './openstack-fields.js'
+import {
+  dictList,
+  int,
+  networkAddresses,
+  pick,
+  pythonReprField,
+  str,
+  text,
+  toObject,
+  toRows,
+  type Row,
+} from './openstack-fields.js'
 
 export interface ServerAddress {
   network: string
@@ -44,7 +55,14 @@ export interface ServerListEntry {
 }
 
 // nova's power_state numbers, named as python-openstackclient's PowerStateColumn names them.
-const POWER_STATES: Record<number, string> = {0: 'NOSTATE', 1: 'Running', 3: 'Paused', 4: 'Shutdown', 6: 'Crashed', 7: 'Suspended'}
+const POWER_STATES: Record<number, string> = {
+  0: 'NOSTATE',
+  1: 'Running',
+  3: 'Paused',
+  4: 'Shutdown',
+  6: 'Crashed',
+  7: 'Suspended',
+}
 
 /** Normalizes `openstack server show` output (raw text, or parsed by parseOpenstackOutput). */
 export function normalizeServer(raw: unknown): Server {
@@ -61,7 +79,8 @@ export function normalizeServer(raw: unknown): Server {
     vmState: text(pick(s, 'OS-EXT-STS:vm_state', 'vm_state')),
     taskState: text(pick(s, 'OS-EXT-STS:task_state', 'task_state')),
     addresses: networkAddresses(pick(s, 'addresses')) ?? [],
-    securityGroups: groups === null ? null : (dictList(groups) ?? []).map((g) => g.name ?? '').filter((n) => n !== ''),
+    securityGroups:
+      groups === null ? null : (dictList(groups) ?? []).map((g) => g.name ?? '').filter((n) => n !== ''),
     keyName: text(pick(s, 'key_name')),
     flavor: flavorOf(pick(s, 'flavor')),
     image: text(pick(s, 'image')),

@@ -25,7 +25,8 @@ export interface OsloLog {
 }
 
 // timestamp pid LEVEL module rest; an optional `path:` or `N:` prefix is what `grep -H`/`-n` adds.
-const RECORD = /^(?:[^\s:]*:)?(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?) +(\d+) +([A-Z]+) +(\S+) ?(.*)$/
+const RECORD =
+  /^(?:[^\s:]*:)?(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?) +(\d+) +([A-Z]+) +(\S+) ?(.*)$/
 const CONTEXT = /^\[([^\]]*)\] ?/
 const INSTANCE = /^\[instance: ([0-9a-f-]{36})\] ?/
 
@@ -53,8 +54,14 @@ export function parseOsloLog(text: string): OsloLog {
     const [, timestamp = '', pid = '', level = '', module = '', rest = ''] = m
     const context = CONTEXT.exec(rest)
     const hasContext = context !== null && !INSTANCE.test(rest)
-    if (current && !hasContext && current.timestamp === timestamp && current.pid === Number(pid) &&
-        current.level === level && current.module === module) {
+    if (
+      current &&
+      !hasContext &&
+      current.timestamp === timestamp &&
+      current.pid === Number(pid) &&
+      current.level === level &&
+      current.module === module
+    ) {
       // oslo repeats `[instance: uuid]` on every traceback line; it says nothing new there.
       current.traceback.push(rest.replace(INSTANCE, ''))
       current.endLine = i + 1
@@ -68,8 +75,18 @@ export function parseOsloLog(text: string): OsloLog {
     }
     const instance = INSTANCE.exec(message)
     if (instance) message = message.slice(instance[0].length)
-    records.push({line: i + 1, endLine: i + 1, timestamp, pid: Number(pid), level, module, requestId,
-      instanceUuid: instance?.[1] ?? null, message, traceback: []})
+    records.push({
+      line: i + 1,
+      endLine: i + 1,
+      timestamp,
+      pid: Number(pid),
+      level,
+      module,
+      requestId,
+      instanceUuid: instance?.[1] ?? null,
+      message,
+      traceback: [],
+    })
   })
   return {records, unparsed}
 }

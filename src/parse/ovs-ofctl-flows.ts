@@ -21,8 +21,23 @@ export interface OvsFlows {
 }
 
 // Fields ovs-ofctl prints before the match, separated by ", ".
-const STATS = new Set(['cookie', 'duration', 'table', 'n_packets', 'n_bytes', 'idle_age', 'hard_age', 'idle_timeout',
-  'hard_timeout', 'importance', 'send_flow_rem', 'reset_counts', 'no_packet_counts', 'no_byte_counts', 'check_overlap'])
+const STATS = new Set([
+  'cookie',
+  'duration',
+  'table',
+  'n_packets',
+  'n_bytes',
+  'idle_age',
+  'hard_age',
+  'idle_timeout',
+  'hard_timeout',
+  'importance',
+  'send_flow_rem',
+  'reset_counts',
+  'no_packet_counts',
+  'no_byte_counts',
+  'check_overlap',
+])
 
 /** Parses `ovs-ofctl dump-flows <bridge>` output (any OpenFlow version's reply header). */
 export function parseOvsOfctlFlows(text: string): OvsFlows {

@@ -35,10 +35,25 @@ export function parseDiskstats(text: string): {devices: DiskCounters[]} {
     const f = line.trim().split(/\s+/)
     if (f.length < 14 || !/^\d+$/.test(f[0] ?? '')) continue
     const n = (i: number): number => Number(f[i])
-    devices.push({device: f[2] ?? '', major: n(0), minor: n(1), reads: n(3), readsMerged: n(4), sectorsRead: n(5), readMs: n(6),
-      writes: n(7), writesMerged: n(8), sectorsWritten: n(9), writeMs: n(10), inFlight: n(11), ioMs: n(12), weightedIoMs: n(13)})
+    devices.push({
+      device: f[2] ?? '',
+      major: n(0),
+      minor: n(1),
+      reads: n(3),
+      readsMerged: n(4),
+      sectorsRead: n(5),
+      readMs: n(6),
+      writes: n(7),
+      writesMerged: n(8),
+      sectorsWritten: n(9),
+      writeMs: n(10),
+      inFlight: n(11),
+      ioMs: n(12),
+      weightedIoMs: n(13),
+    })
   }
-  if (devices.length === 0 && text.trim() !== '') throw new ParseError('/proc/diskstats', `no device lines in: ${text.trim().slice(0, 120)}`, 1)
+  if (devices.length === 0 && text.trim() !== '')
+    throw new ParseError('/proc/diskstats', `no device lines in: ${text.trim().slice(0, 120)}`, 1)
   return {devices}
 }
 
@@ -46,7 +61,11 @@ export function parseDiskstats(text: string): {devices: DiskCounters[]} {
 const VIRTUAL = /^(loop|ram|zram)\d+$/
 
 /** Per-device rates between sample `a` and the later sample `b`, taken `intervalMs` apart. */
-export function diskRates(a: {devices: DiskCounters[]}, b: {devices: DiskCounters[]}, intervalMs: number): DiskRate[] {
+export function diskRates(
+  a: {devices: DiskCounters[]},
+  b: {devices: DiskCounters[]},
+  intervalMs: number,
+): DiskRate[] {
   if (intervalMs <= 0) return []
   const before = new Map(a.devices.map((d) => [d.device, d]))
   return b.devices.flatMap((after) => {
@@ -57,13 +76,15 @@ export function diskRates(a: {devices: DiskCounters[]}, b: {devices: DiskCounter
     if (reads < 0 || writes < 0) return [] // counters reset: the device was re-attached
     const perS = (d: number): number => round((d * 1000) / intervalMs)
     const ios = reads + writes
-    return [{
-      device: after.device,
-      utilPct: Math.min(100, round((100 * (after.ioMs - prev.ioMs)) / intervalMs)),
-      readsPerS: perS(reads),
-      writesPerS: perS(writes),
-      awaitMs: ios === 0 ? null : round((after.readMs - prev.readMs + after.writeMs - prev.writeMs) / ios),
-    }]
+    return [
+      {
+        device: after.device,
+        utilPct: Math.min(100, round((100 * (after.ioMs - prev.ioMs)) / intervalMs)),
+        readsPerS: perS(reads),
+        writesPerS: perS(writes),
+        awaitMs: ios === 0 ? null : round((after.readMs - prev.readMs + after.writeMs - prev.writeMs) / ios),
+      },
+    ]
   })
 }
 

@@ -9,7 +9,13 @@ describe('parseLoadavg', () => {
     const text = readFixture('host/loadavg.2.txt')
     const [l1, l5, l15, rt] = text.trim().split(' ')
     const [running, total] = (rt ?? '').split('/')
-    expect(parseLoadavg(text)).toEqual({load1: Number(l1), load5: Number(l5), load15: Number(l15), running: Number(running), total: Number(total)})
+    expect(parseLoadavg(text)).toEqual({
+      load1: Number(l1),
+      load5: Number(l5),
+      load15: Number(l15),
+      running: Number(running),
+      total: Number(total),
+    })
   })
 
   it('throws ParseError on empty or foreign text', () => {

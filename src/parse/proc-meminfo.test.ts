@@ -9,14 +9,22 @@ describe('parseMeminfo', () => {
     const text = readFixture('host/meminfo.2.txt')
     const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1])
     const mem = parseMeminfo(text)
-    expect(mem).toMatchObject({memTotalKb: kb('MemTotal'), memAvailableKb: kb('MemAvailable'), memFreeKb: kb('MemFree'),
-      swapTotalKb: 0, swapFreeKb: 0, swapUsedPct: null})
+    expect(mem).toMatchObject({
+      memTotalKb: kb('MemTotal'),
+      memAvailableKb: kb('MemAvailable'),
+      memFreeKb: kb('MemFree'),
+      swapTotalKb: 0,
+      swapFreeKb: 0,
+      swapUsedPct: null,
+    })
     expect(mem.usedPct).toBeCloseTo((100 * (kb('MemTotal') - kb('MemAvailable'))) / kb('MemTotal'), 2)
     expect(mem.fields['Active(anon)']).toBe(kb('Active\\(anon\\)'))
   })
 
   it('computes swap use and tolerates a kernel without MemAvailable', () => {
-    const mem = parseMeminfo('MemTotal:        1000 kB\nMemFree:          100 kB\nSwapTotal:        200 kB\nSwapFree:          50 kB\n')
+    const mem = parseMeminfo(
+      'MemTotal:        1000 kB\nMemFree:          100 kB\nSwapTotal:        200 kB\nSwapFree:          50 kB\n',
+    )
     expect(mem).toMatchObject({memAvailableKb: null, usedPct: null, swapUsedPct: 75})
   })
 

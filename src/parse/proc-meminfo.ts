@@ -20,7 +20,8 @@ export function parseMeminfo(text: string): MemInfo {
   const fields: Record<string, number> = {}
   for (const m of text.matchAll(/^([\w()]+):\s+(\d+)(?: kB)?$/gm)) fields[m[1] ?? ''] = Number(m[2])
   const total = fields.MemTotal
-  if (total === undefined) throw new ParseError('/proc/meminfo', `no MemTotal in: ${text.trim().slice(0, 120) || '(empty)'}`, null)
+  if (total === undefined)
+    throw new ParseError('/proc/meminfo', `no MemTotal in: ${text.trim().slice(0, 120) || '(empty)'}`, null)
   const available = fields.MemAvailable ?? null
   const swapTotal = fields.SwapTotal ?? null
   const swapFree = fields.SwapFree ?? null
@@ -31,7 +32,10 @@ export function parseMeminfo(text: string): MemInfo {
     swapTotalKb: swapTotal,
     swapFreeKb: swapFree,
     usedPct: available === null || total === 0 ? null : round((100 * (total - available)) / total),
-    swapUsedPct: swapTotal === null || swapFree === null || swapTotal === 0 ? null : round((100 * (swapTotal - swapFree)) / swapTotal),
+    swapUsedPct:
+      swapTotal === null || swapFree === null || swapTotal === 0
+        ? null
+        : round((100 * (swapTotal - swapFree)) / swapTotal),
     fields,
   }
 }

@@ -7,10 +7,28 @@ import {readFixture} from './test-helpers.js'
 describe('parseNetDev', () => {
   it('reads every interface of the dev machine, OVS ones included', () => {
     const {interfaces} = parseNetDev(readFixture('host/net-dev.1.txt'))
-    expect(interfaces.map((i) => i.iface)).toEqual(['lo', 'ifb0', 'ifb1', 'eth0', 'ovs-netdev', 'br-int', 'br-tun', 'tap8873f514-d6'])
+    expect(interfaces.map((i) => i.iface)).toEqual([
+      'lo',
+      'ifb0',
+      'ifb1',
+      'eth0',
+      'ovs-netdev',
+      'br-int',
+      'br-tun',
+      'tap8873f514-d6',
+    ])
     // lo: 142698756  272824 0 0 0 0 0 0 142698756  272824 0 0 ...
-    expect(interfaces[0]).toEqual({iface: 'lo', rxBytes: 142698756, rxPackets: 272824, rxErrors: 0, rxDrops: 0,
-      txBytes: 142698756, txPackets: 272824, txErrors: 0, txDrops: 0})
+    expect(interfaces[0]).toEqual({
+      iface: 'lo',
+      rxBytes: 142698756,
+      rxPackets: 272824,
+      rxErrors: 0,
+      rxDrops: 0,
+      txBytes: 142698756,
+      txPackets: 272824,
+      txErrors: 0,
+      txDrops: 0,
+    })
   })
 
   it('returns nothing for empty text and throws ParseError on foreign text', () => {
@@ -21,10 +39,21 @@ describe('parseNetDev', () => {
 
 describe('netRates', () => {
   it('gives byte rates and error/drop deltas between the two samples', () => {
-    const rates = netRates(parseNetDev(readFixture('host/net-dev.1.txt')), parseNetDev(readFixture('host/net-dev.2.txt')), 3269)
+    const rates = netRates(
+      parseNetDev(readFixture('host/net-dev.1.txt')),
+      parseNetDev(readFixture('host/net-dev.2.txt')),
+      3269,
+    )
     // lo: +1476113 bytes each way in 3.269 s (taken-at files)
-    expect(rates.find((r) => r.iface === 'lo')).toEqual({iface: 'lo', rxErrors: 0, txErrors: 0, rxDrops: 0, txDrops: 0,
-      rxBytesPerS: 451549, txBytesPerS: 451549})
+    expect(rates.find((r) => r.iface === 'lo')).toEqual({
+      iface: 'lo',
+      rxErrors: 0,
+      txErrors: 0,
+      rxDrops: 0,
+      txDrops: 0,
+      rxBytesPerS: 451549,
+      txBytesPerS: 451549,
+    })
     // tap8873f514-d6 (another engineer's test port) was deleted between the samples: no rate for it
     expect(rates.map((r) => r.iface)).not.toContain('tap8873f514-d6')
     expect(rates).toHaveLength(7)

@@ -18,9 +18,12 @@ export interface Pressure {
 /** Parses one /proc/pressure/* file. */
 export function parsePressure(text: string): Pressure {
   const lines: Record<string, PressureLine> = {}
-  for (const m of text.matchAll(/^(some|full) avg10=([\d.]+) avg60=([\d.]+) avg300=([\d.]+) total=(\d+)$/gm)) {
+  for (const m of text.matchAll(
+    /^(some|full) avg10=([\d.]+) avg60=([\d.]+) avg300=([\d.]+) total=(\d+)$/gm,
+  )) {
     lines[m[1] ?? ''] = {avg10: Number(m[2]), avg60: Number(m[3]), avg300: Number(m[4]), total: Number(m[5])}
   }
-  if (!lines.some) throw new ParseError('/proc/pressure', `no "some" line in: ${text.trim().slice(0, 120) || '(empty)'}`, 1)
+  if (!lines.some)
+    throw new ParseError('/proc/pressure', `no "some" line in: ${text.trim().slice(0, 120) || '(empty)'}`, 1)
   return {some: lines.some, full: lines.full ?? null}
 }

@@ -9,7 +9,16 @@ describe('parseProcStat', () => {
     const stat = parseProcStat(readFixture('host/stat.1.txt'))
     expect(Object.keys(stat.cpus)).toEqual(['cpu', 'cpu0', 'cpu1'])
     // cpu  94530 0 21113 162322 1429 0 688 185 0 0
-    expect(stat.cpus.cpu).toEqual({user: 94530, nice: 0, system: 21113, idle: 162322, iowait: 1429, irq: 0, softirq: 688, steal: 185})
+    expect(stat.cpus.cpu).toEqual({
+      user: 94530,
+      nice: 0,
+      system: 21113,
+      idle: 162322,
+      iowait: 1429,
+      irq: 0,
+      softirq: 688,
+      steal: 185,
+    })
     expect(stat.btime).toBeGreaterThan(1_700_000_000)
     expect(stat.ctxt).toBeGreaterThan(0)
     expect(stat.procsRunning).toBeGreaterThanOrEqual(1)
@@ -24,7 +33,10 @@ describe('parseProcStat', () => {
 
 describe('cpuRates', () => {
   it('computes busy, iowait and steal between two samples taken while `yes` and other builds ran', () => {
-    const rates = cpuRates(parseProcStat(readFixture('host/stat.1.txt')), parseProcStat(readFixture('host/stat.2.txt')))
+    const rates = cpuRates(
+      parseProcStat(readFixture('host/stat.1.txt')),
+      parseProcStat(readFixture('host/stat.2.txt')),
+    )
     // deltas by hand: user 384, system 250, idle 4, softirq 1, steal 12 -> total 651, busy 647
     expect(rates).toEqual({busyPct: 99.39, iowaitPct: 0, stealPct: 1.84, cores: 2})
   })

@@ -45,7 +45,12 @@ export function parseProcStat(text: string): ProcStat {
     else if (key === 'procs_running') stat.procsRunning = n[0] ?? null
     else if (key === 'procs_blocked') stat.procsBlocked = n[0] ?? null
   }
-  if (!stat.cpus.cpu) throw new ParseError('/proc/stat', `no aggregate cpu line in: ${text.trim().slice(0, 120) || '(empty)'}`, null)
+  if (!stat.cpus.cpu)
+    throw new ParseError(
+      '/proc/stat',
+      `no aggregate cpu line in: ${text.trim().slice(0, 120) || '(empty)'}`,
+      null,
+    )
   return stat
 }
 
@@ -61,7 +66,12 @@ export function cpuRates(a: ProcStat, b: ProcStat): CpuRates {
   const pct = (d: number): number => round((100 * d) / total)
   const idle = after.idle - before.idle
   const iowait = after.iowait - before.iowait
-  return {busyPct: pct(total - idle - iowait), iowaitPct: pct(iowait), stealPct: pct(after.steal - before.steal), cores}
+  return {
+    busyPct: pct(total - idle - iowait),
+    iowaitPct: pct(iowait),
+    stealPct: pct(after.steal - before.steal),
+    cores,
+  }
 }
 
 function sum(t: CpuTimes): number {
