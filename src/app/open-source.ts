@@ -39,6 +39,7 @@ export async function openSource(choice: SourceChoice): Promise<EvidenceSource> 
   return createLiveSource(inventory, {
     acceptNewHostKeys: choice.acceptNewHostKeys,
     commandTimeoutMs: choice.commandTimeoutMs,
-    concurrency: choice.concurrency,
+    apiCommandTimeoutMs: Math.max(choice.commandTimeoutMs, 60_000),
+    nodeParallelism: choice.concurrency,
   })
 }

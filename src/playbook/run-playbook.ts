@@ -215,7 +215,7 @@ async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<Ga
   const missing: MissingPart[] = skipped.map((reason) => ({node: null, command: commandOf(spec), reason}))
   const stored: number[] = []
   const outcomes: GatherOutcome[] = []
-  const parse = PARSERS[spec.parse]
+  const parse = (PARSERS as Readonly<Record<string, (text: string) => unknown>>)[spec.parse]
   if (!parse) throw new Error(`parser ${spec.parse} vanished after load`)
 
   first.forEach((g, i) => {
@@ -341,9 +341,10 @@ async function derive(ctx: Ctx, name: string, expr: string, phase: string): Prom
   const absent = deps.filter((d) => !ctx.facts.get(d)?.available)
   // A derived fact over partly missing facts is still useful (e.g. servers from the list even if ports are missing),
   // so it is available whenever it evaluates to something.
+  // An empty selection is an answer ("no dead agent"), not missing evidence: JSONata says undefined for both.
   const value = await safeEvaluate(expr, ctx.bindings)
-  const available = value !== undefined
-  if (available) ctx.bindings[name] = value
+  const available = value !== undefined || absent.length === 0
+  if (available) ctx.bindings[name] = value ?? []
   const missing = available ? [] : absent.flatMap((d) => ctx.facts.get(d)?.missing ?? [])
   ctx.facts.set(name, {available, missing, stored: [], phase})
 }

@@ -1,7 +1,10 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import {utils, type AnyAuthMethod} from 'ssh2'
+import ssh2, {type AnyAuthMethod} from 'ssh2'
+
+// ssh2 is CommonJS: Node's ESM loader cannot see its named exports, only the default.
+const {utils} = ssh2
 
 /**
  * Which credentials to offer a node, in OpenSSH's order: agent keys first, then identity files.
@@ -31,7 +34,11 @@ export interface AuthPlan {
  * Build the list of methods for ssh2's `authHandler`. Explicit identity files that do not exist are
  * reported; default ones that do not exist are silently left out, as ssh does.
  */
-export function planAuth(username: string, identityFiles: readonly string[] | undefined, agentSocket: string | undefined): AuthPlan {
+export function planAuth(
+  username: string,
+  identityFiles: readonly string[] | undefined,
+  agentSocket: string | undefined,
+): AuthPlan {
   const methods: AnyAuthMethod[] = []
   const tried: string[] = []
   const skipped: string[] = []
@@ -54,7 +61,11 @@ export function planAuth(username: string, identityFiles: readonly string[] | un
     }
     const parsed = utils.parseKey(text)
     if (parsed instanceof Error) {
-      skipped.push(/passphrase/i.test(parsed.message) ? `${file} needs a passphrase (load it with ssh-add)` : `${file} is not a private key`)
+      skipped.push(
+        /passphrase/i.test(parsed.message)
+          ? `${file} needs a passphrase (load it with ssh-add)`
+          : `${file} is not a private key`,
+      )
       continue
     }
     methods.push({type: 'publickey', username, key: text})

@@ -1,14 +1,21 @@
 import {readFileSync} from 'node:fs'
 import type {Duplex} from 'node:stream'
 import pLimit, {type LimitFunction} from 'p-limit'
-import {Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm} from 'ssh2'
+import ssh2, {type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm} from 'ssh2'
 
 import {checkArgv, checkRequest} from '../../collect/read-only.js'
 import {redactSecrets} from '../../collect/redact.js'
 import type {EvidenceRequest, Gathered, GatherStatus} from '../../model/evidence.js'
 import {toRemoteCommand} from '../../util/shell-quote.js'
 import {CappedOutput} from './capped-output.js'
-import {fingerprintOf, knownKeyTypesFor, parseKnownHosts, verifyHostKey, type HostKeyVerdict, type KnownHostEntry} from './known-hosts.js'
+import {
+  fingerprintOf,
+  knownKeyTypesFor,
+  parseKnownHosts,
+  verifyHostKey,
+  type HostKeyVerdict,
+  type KnownHostEntry,
+} from './known-hosts.js'
 import {requestArgv} from './request-argv.js'
 import {planAuth} from './ssh-auth.js'
 import {describeAuthFailure, describeConnectError, describeHostKeyRefusal} from './ssh-failure.js'
@@ -53,7 +60,15 @@ export const DEFAULT_SSH_SETTINGS: Omit<SshSettings, 'knownHostsPath' | 'agentSo
 class NodeUnreachable extends Error {}
 
 /** ssh2's default host key algorithms (lib/protocol/constants.js), so known types can be moved to the front. */
-const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
+const HOST_KEY_ALGORITHMS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+]
 
 /**
  * One SSH connection to one node, opened on first use and shared by all its commands. A connection that
@@ -99,13 +114,30 @@ export class SshNode {
     const verdict = checkRequest(request)
     const argvVerdict = verdict.ok ? checkArgv(argv) : verdict
     if (!argvVerdict.ok) {
-      return {...base, status: 'refused', exitCode: null, stdout: '', stderr: '', durationMs: 0, truncated: false, error: `refused by the read-only guard: ${argvVerdict.reason}`}
+      return {
+        ...base,
+        status: 'refused',
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        durationMs: 0,
+        truncated: false,
+        error: `refused by the read-only guard: ${argvVerdict.reason}`,
+      }
     }
 
     try {
       const client = await this.connect()
-      const timeoutMs = request.kind === 'command' && request.timeoutMs ? request.timeoutMs : this.settings.commandTimeoutMs
-      const result = await this.channels(() => execute(client, remoteLine(argv, timeoutMs), timeoutMs + LOCAL_GRACE_MS, this.settings.outputCapBytes))
+      const timeoutMs =
+        request.kind === 'command' && request.timeoutMs ? request.timeoutMs : this.settings.commandTimeoutMs
+      const result = await this.channels(() =>
+        execute(
+          client,
+          remoteLine(argv, timeoutMs),
+          timeoutMs + LOCAL_GRACE_MS,
+          this.settings.outputCapBytes,
+        ),
+      )
       const {status, error} = judge(result, request, timeoutMs)
       return {
         ...base,
@@ -118,8 +150,18 @@ export class SshNode {
         ...(error ? {error: `${this.label}: ${error}`} : {}),
       }
     } catch (error) {
-      const detail = error instanceof NodeUnreachable ? error.message : `unexpected SSH error: ${(error as Error).message}`
-      return {...base, status: 'unreachable', exitCode: null, stdout: '', stderr: '', durationMs: Date.now() - started, truncated: false, error: `${this.label}: ${detail}`}
+      const detail =
+        error instanceof NodeUnreachable ? error.message : `unexpected SSH error: ${(error as Error).message}`
+      return {
+        ...base,
+        status: 'unreachable',
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        durationMs: Date.now() - started,
+        truncated: false,
+        error: `${this.label}: ${detail}`,
+      }
     }
   }
 
@@ -128,7 +170,12 @@ export class SshNode {
     const client = await this.connect()
     return new Promise((resolve, reject) => {
       client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
-        if (error) reject(new NodeUnreachable(`${this.label} could not connect onward to ${host}:${port} (${error.message.replace(/^\(SSH\)\s*/, '')})`))
+        if (error)
+          reject(
+            new NodeUnreachable(
+              `${this.label} could not connect onward to ${host}:${port} (${error.message.replace(/^\(SSH\)\s*/, '')})`,
+            ),
+          )
         else resolve(stream)
       })
     })
@@ -156,7 +203,8 @@ export class SshNode {
     const knownHostsPath = this.settings.knownHostsPath
     const entries = readKnownHosts(knownHostsPath)
     const auth = planAuth(user, this.endpoint.identityFiles, this.settings.agentSocket)
-    if (auth.methods.length === 0) throw new NodeUnreachable(describeAuthFailure({user, tried: [], skipped: auth.skipped}))
+    if (auth.methods.length === 0)
+      throw new NodeUnreachable(describeAuthFailure({user, tried: [], skipped: auth.skipped}))
 
     let sock: Duplex | undefined
     if (this.jump) {
@@ -168,7 +216,7 @@ export class SshNode {
     }
 
     let hostKeyVerdict: HostKeyVerdict | undefined
-    const client = new Client()
+    const client = new ssh2.Client() // ssh2 is CommonJS: Node's ESM loader sees only its default export
     const config: ConnectConfig = {
       host,
       port,
@@ -202,7 +250,8 @@ export class SshNode {
         const refusal = hostKeyVerdict && describeHostKeyRefusal(hostKeyVerdict, {host, port, knownHostsPath})
         const accepted = hostKeyVerdict?.status === 'match' || this.acceptedKey !== undefined
         if (refusal && !accepted) reject(new NodeUnreachable(refusal))
-        else if (error.level === 'client-authentication') reject(new NodeUnreachable(describeAuthFailure({user, tried: auth.tried, skipped: auth.skipped})))
+        else if (error.level === 'client-authentication')
+          reject(new NodeUnreachable(describeAuthFailure({user, tried: auth.tried, skipped: auth.skipped})))
         else reject(new NodeUnreachable(describeConnectError(error, this.settings.connectTimeoutMs)))
       })
       client.on('close', () => {
@@ -225,9 +274,17 @@ function readKnownHosts(path: string): KnownHostEntry[] {
 }
 
 /** Offer the key types known_hosts has for this host first, as OpenSSH does, so the server presents one we can check. */
-function hostKeyPreference(entries: readonly KnownHostEntry[], host: string, port: number): ServerHostKeyAlgorithm[] {
-  const preferred = knownKeyTypesFor(entries, host, port).flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]))
-  const known = HOST_KEY_ALGORITHMS.filter((algorithm) => preferred.includes(algorithm)).sort((a, b) => preferred.indexOf(a) - preferred.indexOf(b))
+function hostKeyPreference(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+): ServerHostKeyAlgorithm[] {
+  const preferred = knownKeyTypesFor(entries, host, port).flatMap((type) =>
+    type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type],
+  )
+  const known = HOST_KEY_ALGORITHMS.filter((algorithm) => preferred.includes(algorithm)).sort(
+    (a, b) => preferred.indexOf(a) - preferred.indexOf(b),
+  )
   return [...new Set([...known, ...HOST_KEY_ALGORITHMS])]
 }
 
@@ -272,7 +329,15 @@ function execute(client: Client, command: string, timeoutMs: number, capBytes: n
       if (settled) return
       settled = true
       clearTimeout(timer)
-      resolve({exitCode, signal, stdout: stdout.text(), stderr: stderr.text(), truncated: stdout.truncated || stderr.truncated, timedOut, channelError})
+      resolve({
+        exitCode,
+        signal,
+        stdout: stdout.text(),
+        stderr: stderr.text(),
+        truncated: stdout.truncated || stderr.truncated,
+        timedOut,
+        channelError,
+      })
     }
     // Closing the channel stops our reading; the remote `timeout` (see remoteLine) stops the process.
     const stop = (): void => {
@@ -307,17 +372,35 @@ function execute(client: Client, command: string, timeoutMs: number, capBytes: n
 }
 
 /** Map what happened to a status: a command that ran is ok whatever its exit code, except "could not run". */
-function judge(result: ExecResult, request: EvidenceRequest, timeoutMs: number): {status: GatherStatus; error?: string} {
-  if (result.channelError) return {status: 'failed', error: `could not open a session: ${result.channelError}`}
+function judge(
+  result: ExecResult,
+  request: EvidenceRequest,
+  timeoutMs: number,
+): {status: GatherStatus; error?: string} {
+  if (result.channelError)
+    return {status: 'failed', error: `could not open a session: ${result.channelError}`}
   // 124: `timeout` stopped it with TERM; 137: it ignored TERM and got KILL.
   if (result.timedOut || result.exitCode === 124 || result.exitCode === 137) {
-    return {status: 'timeout', error: `no result within ${Math.round(timeoutMs / 1000)} s; the command was stopped`}
+    return {
+      status: 'timeout',
+      error: `no result within ${Math.round(timeoutMs / 1000)} s; the command was stopped`,
+    }
   }
   if (result.truncated) return {status: 'ok'}
-  if (result.exitCode === null) return {status: 'failed', error: result.signal ? `killed by signal ${result.signal}` : 'the command ended without an exit status'}
+  if (result.exitCode === null)
+    return {
+      status: 'failed',
+      error: result.signal ? `killed by signal ${result.signal}` : 'the command ended without an exit status',
+    }
   const firstStderr = result.stderr.split('\n')[0]?.trim() ?? ''
-  if (result.exitCode === 127) return {status: 'failed', error: `command not found on the node${firstStderr ? ` (${firstStderr})` : ''}`}
-  if (result.exitCode === 126) return {status: 'failed', error: `command not executable on the node${firstStderr ? ` (${firstStderr})` : ''}`}
-  if (request.kind === 'file' && result.exitCode !== 0) return {status: 'failed', error: `cannot read ${request.path}${firstStderr ? `: ${firstStderr}` : ''}`}
+  if (result.exitCode === 127)
+    return {status: 'failed', error: `command not found on the node${firstStderr ? ` (${firstStderr})` : ''}`}
+  if (result.exitCode === 126)
+    return {
+      status: 'failed',
+      error: `command not executable on the node${firstStderr ? ` (${firstStderr})` : ''}`,
+    }
+  if (request.kind === 'file' && result.exitCode !== 0)
+    return {status: 'failed', error: `cannot read ${request.path}${firstStderr ? `: ${firstStderr}` : ''}`}
   return {status: 'ok'}
 }
