@@ -20,7 +20,9 @@ export const DISCOVERY_COMMANDS = {
 type DiscoverySource = keyof typeof DISCOVERY_COMMANDS
 
 const serviceRows = z.array(z.looseObject({Binary: z.string(), Host: z.string()}))
-const agentRows = z.array(z.looseObject({'Agent Type': z.string().optional(), Binary: z.string().optional(), Host: z.string()}))
+const agentRows = z.array(
+  z.looseObject({'Agent Type': z.string().optional(), Binary: z.string().optional(), Host: z.string()}),
+)
 const hypervisorRows = z.array(z.looseObject({'Hypervisor Hostname': z.string()}))
 
 /** Parsed `-f json` output of the discovery commands; any of them may be missing. */
@@ -31,8 +33,10 @@ export interface DiscoveryInput {
   readonly volumeServices?: unknown
 }
 
-const CONTROLLER_BINARIES = /^nova-(scheduler|conductor|api|osapi_compute|metadata|consoleauth|novncproxy|spicehtml5proxy|serialproxy)$|^cinder-(scheduler|api)$/
-const NETWORK_BINARIES = /^neutron-(l3-agent|dhcp-agent|metadata-agent|vpn-agent|bgp-dragent|ovn-metadata-agent)$/
+const CONTROLLER_BINARIES =
+  /^nova-(scheduler|conductor|api|osapi_compute|metadata|consoleauth|novncproxy|spicehtml5proxy|serialproxy)$|^cinder-(scheduler|api)$/
+const NETWORK_BINARIES =
+  /^neutron-(l3-agent|dhcp-agent|metadata-agent|vpn-agent|bgp-dragent|ovn-metadata-agent)$/
 const SWITCH_AGENTS = /^neutron-(openvswitch-agent|linuxbridge-agent|sriov-nic-agent)$|^ovn-controller$/
 
 /**
@@ -52,9 +56,17 @@ export function inferNodes(input: DiscoveryInput): NodeRef[] {
   }
 
   for (const row of serviceRows.safeParse(input.computeServices).data ?? []) {
-    add(row.Host, row.Binary === 'nova-compute' ? 'compute' : CONTROLLER_BINARIES.test(row.Binary) ? 'controller' : undefined)
+    add(
+      row.Host,
+      row.Binary === 'nova-compute'
+        ? 'compute'
+        : CONTROLLER_BINARIES.test(row.Binary)
+          ? 'controller'
+          : undefined,
+    )
   }
-  for (const row of hypervisorRows.safeParse(input.hypervisors).data ?? []) add(row['Hypervisor Hostname'], 'compute')
+  for (const row of hypervisorRows.safeParse(input.hypervisors).data ?? [])
+    add(row['Hypervisor Hostname'], 'compute')
   for (const row of agentRows.safeParse(input.networkAgents).data ?? []) {
     const binary = row.Binary ?? ''
     if (NETWORK_BINARIES.test(binary) || /gateway/i.test(row['Agent Type'] ?? '')) add(row.Host, 'network')
@@ -64,7 +76,14 @@ export function inferNodes(input: DiscoveryInput): NodeRef[] {
     }
   }
   for (const row of serviceRows.safeParse(input.volumeServices).data ?? []) {
-    add(row.Host, row.Binary === 'cinder-volume' ? 'storage' : CONTROLLER_BINARIES.test(row.Binary) ? 'controller' : undefined)
+    add(
+      row.Host,
+      row.Binary === 'cinder-volume'
+        ? 'storage'
+        : CONTROLLER_BINARIES.test(row.Binary)
+          ? 'controller'
+          : undefined,
+    )
   }
   for (const name of switchOnly) {
     const set = roles.get(name)
@@ -76,7 +95,15 @@ export function inferNodes(input: DiscoveryInput): NodeRef[] {
     .map(([name, set]) => ({name, roles: ROLE_ORDER.filter((role) => set.has(role))}))
 }
 
-const ROLE_ORDER: readonly Role[] = ['controller', 'network', 'compute', 'storage', 'database', 'messaging', 'loadbalancer']
+const ROLE_ORDER: readonly Role[] = [
+  'controller',
+  'network',
+  'compute',
+  'storage',
+  'database',
+  'messaging',
+  'loadbalancer',
+]
 
 /**
  * cinder names volume hosts `host@backend#pool`; hypervisors may be FQDNs where nova services use short
@@ -95,15 +122,21 @@ export interface Discovery {
 }
 
 /** Run the discovery commands through `runApi` (the local openstack client) and infer nodes. Never throws for a failed command. */
-export async function discoverNodes(runApi: (argv: readonly string[]) => Promise<Gathered>): Promise<Discovery> {
+export async function discoverNodes(
+  runApi: (argv: readonly string[]) => Promise<Gathered>,
+): Promise<Discovery> {
   const sources = Object.keys(DISCOVERY_COMMANDS) as DiscoverySource[]
-  const results = await Promise.all(sources.map(async (source) => [source, await runApi(DISCOVERY_COMMANDS[source])] as const))
+  const results = await Promise.all(
+    sources.map(async (source) => [source, await runApi(DISCOVERY_COMMANDS[source])] as const),
+  )
   const input: Record<string, unknown> = {}
   const problems: string[] = []
   for (const [source, gathered] of results) {
     const command = DISCOVERY_COMMANDS[source].join(' ')
     if (gathered.status !== 'ok' || gathered.exitCode !== 0) {
-      const why = gathered.error ?? (gathered.stderr.trim().split('\n')[0] || `exit status ${gathered.exitCode ?? 'unknown'}`)
+      const why =
+        gathered.error ??
+        (gathered.stderr.trim().split('\n')[0] || `exit status ${gathered.exitCode ?? 'unknown'}`)
       problems.push(`${command}: ${why}`)
       continue
     }

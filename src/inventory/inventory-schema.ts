@@ -20,7 +20,10 @@ export const inventoryNodeSchema = z.strictObject({
   name: z
     .string()
     .min(1)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'node names are host-like words: letters, digits, ".", "_" and "-"'),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      'node names are host-like words: letters, digits, ".", "_" and "-"',
+    ),
   host: z.string().min(1).optional(),
   roles: z.array(z.enum(ROLES)).default([]),
   user: z.string().min(1).optional(),

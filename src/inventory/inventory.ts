@@ -7,8 +7,7 @@ import type {NodeRef} from '../model/node.js'
 
 /** A hop in front of a node: another inventory node (sharing its connection) or a host of its own. */
 export type JumpTarget =
-  | {readonly kind: 'node'; readonly name: string}
-  | {readonly kind: 'host'; readonly endpoint: SshAddress}
+  {readonly kind: 'node'; readonly name: string} | {readonly kind: 'host'; readonly endpoint: SshAddress}
 
 export interface SshAddress {
   /** How the hop is named in messages (`bastion`, `admin@10.0.0.1:2222`). */

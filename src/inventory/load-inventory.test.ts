@@ -27,9 +27,36 @@ describe('loadInventory', () => {
     const inventory = loadInventory('fixtures/inventory/lab-inventory.yaml', noSshConfig)
     expect(inventory.origin).toBe('fixtures/inventory/lab-inventory.yaml')
     expect(inventory.nodes).toEqual([
-      {name: 'controller-0', roles: ['controller', 'network', 'database', 'messaging'], host: '127.0.1.10', port: 22, user: 'root', identityFiles: [`${home}/.ssh/id_ed25519`], knownHostsPath: `${home}/.ssh/known_hosts`, jump: null},
-      {name: 'compute-0', roles: ['compute'], host: '127.0.1.11', port: 22, user: 'root', identityFiles: [`${home}/.ssh/id_ed25519`], knownHostsPath: `${home}/.ssh/known_hosts`, jump: null},
-      {name: 'compute-1', roles: ['compute'], host: '127.0.1.12', port: 22, user: 'root', identityFiles: [`${home}/.ssh/id_ed25519`], knownHostsPath: `${home}/.ssh/known_hosts`, jump: null},
+      {
+        name: 'controller-0',
+        roles: ['controller', 'network', 'database', 'messaging'],
+        host: '127.0.1.10',
+        port: 22,
+        user: 'root',
+        identityFiles: [`${home}/.ssh/id_ed25519`],
+        knownHostsPath: `${home}/.ssh/known_hosts`,
+        jump: null,
+      },
+      {
+        name: 'compute-0',
+        roles: ['compute'],
+        host: '127.0.1.11',
+        port: 22,
+        user: 'root',
+        identityFiles: [`${home}/.ssh/id_ed25519`],
+        knownHostsPath: `${home}/.ssh/known_hosts`,
+        jump: null,
+      },
+      {
+        name: 'compute-1',
+        roles: ['compute'],
+        host: '127.0.1.12',
+        port: 22,
+        user: 'root',
+        identityFiles: [`${home}/.ssh/id_ed25519`],
+        knownHostsPath: `${home}/.ssh/known_hosts`,
+        jump: null,
+      },
     ])
   })
 
@@ -51,8 +78,14 @@ describe('loadInventory', () => {
     const [bastion, compute] = parseInventory(text, '/etc/cloudtriage/inv.yaml', noSshConfig).nodes
     expect(bastion).toMatchObject({name: 'bastion', roles: [], identityFiles: [], jump: null})
     expect(compute).toEqual({
-      name: 'compute-7', roles: ['compute', 'storage'], host: '127.0.1.17', port: 2222, user: 'heat-admin',
-      identityFiles: ['/etc/cloudtriage/keys/a', '/abs/b'], knownHostsPath: '/etc/cloudtriage/kh', jump: {kind: 'node', name: 'bastion'},
+      name: 'compute-7',
+      roles: ['compute', 'storage'],
+      host: '127.0.1.17',
+      port: 2222,
+      user: 'heat-admin',
+      identityFiles: ['/etc/cloudtriage/keys/a', '/abs/b'],
+      knownHostsPath: '/etc/cloudtriage/kh',
+      jump: {kind: 'node', name: 'bastion'},
     })
   })
 
@@ -65,34 +98,48 @@ describe('loadInventory', () => {
   })
 
   it('points at an unknown key by file:line:col', () => {
-    expect(errorFor('nodes:\n  - name: c0\n    hots: 127.0.1.10\n')).toMatch(/^inv\.yaml:3:5: nodes\.0: unknown key hots/)
+    expect(errorFor('nodes:\n  - name: c0\n    hots: 127.0.1.10\n')).toMatch(
+      /^inv\.yaml:3:5: nodes\.0: unknown key hots/,
+    )
   })
 
   it('points at a value of the wrong type', () => {
-    expect(errorFor('nodes:\n  - name: c0\n    port: "22"\n')).toMatch(/^inv\.yaml:3:11: nodes\.0\.port: .*number/)
+    expect(errorFor('nodes:\n  - name: c0\n    port: "22"\n')).toMatch(
+      /^inv\.yaml:3:11: nodes\.0\.port: .*number/,
+    )
   })
 
   it('points at a role that does not exist and names the valid ones', () => {
-    expect(errorFor('nodes:\n  - name: c0\n    roles: [compute, hypervisor]\n')).toMatch(/^inv\.yaml:3:22: nodes\.0\.roles\.1: .*"controller"/)
+    expect(errorFor('nodes:\n  - name: c0\n    roles: [compute, hypervisor]\n')).toMatch(
+      /^inv\.yaml:3:22: nodes\.0\.roles\.1: .*"controller"/,
+    )
   })
 
   it('reports every schema error, not just the first', () => {
     const message = errorFor('defaults: {prot: 22}\nnodes:\n  - name: c0\n    port: 0\n')
-    expect(message).toMatch(/^inv\.yaml:1:12: defaults: unknown key prot; also inv\.yaml:4:11 nodes\.0\.port: /)
+    expect(message).toMatch(
+      /^inv\.yaml:1:12: defaults: unknown key prot; also inv\.yaml:4:11 nodes\.0\.port: /,
+    )
   })
 
   it('points at a YAML syntax error', () => {
-    expect(errorFor('nodes:\n  - name: c0\n    roles: [compute\n')).toMatch(/^inv\.yaml:\d+:\d+: YAML syntax: /)
+    expect(errorFor('nodes:\n  - name: c0\n    roles: [compute\n')).toMatch(
+      /^inv\.yaml:\d+:\d+: YAML syntax: /,
+    )
   })
 
   it('refuses an empty node list, a duplicate name and the reserved name api', () => {
     expect(errorFor('nodes: []\n')).toMatch(/^inv\.yaml:1:8: nodes: an inventory lists at least one node/)
-    expect(errorFor('nodes:\n  - name: c0\n  - name: c0\n')).toMatch(/^inv\.yaml:3:11: node c0 is listed twice/)
+    expect(errorFor('nodes:\n  - name: c0\n  - name: c0\n')).toMatch(
+      /^inv\.yaml:3:11: node c0 is listed twice/,
+    )
     expect(errorFor('nodes:\n  - name: api\n')).toMatch(/^inv\.yaml:2:11: "api" is reserved/)
   })
 
   it('refuses a jump loop, showing the loop', () => {
-    expect(errorFor('nodes:\n  - name: a\n    jump: b\n  - name: b\n    jump: a\n')).toMatch(/^inv\.yaml:3:11: jump loop: a -> b -> a/)
+    expect(errorFor('nodes:\n  - name: a\n    jump: b\n  - name: b\n    jump: a\n')).toMatch(
+      /^inv\.yaml:3:11: jump loop: a -> b -> a/,
+    )
   })
 
   it('says when the file is missing and what to do instead', () => {
@@ -119,11 +166,23 @@ describe('loadInventory', () => {
         '',
       ].join('\n'),
     )
-    const inventory = parseInventory('defaults: {user: root}\nnodes:\n  - name: compute-3\n    roles: [compute]\n', 'inv.yaml', {home, sshConfigPath})
+    const inventory = parseInventory(
+      'defaults: {user: root}\nnodes:\n  - name: compute-3\n    roles: [compute]\n',
+      'inv.yaml',
+      {home, sshConfigPath},
+    )
     expect(inventory.nodes[0]).toEqual({
-      name: 'compute-3', roles: ['compute'], host: 'compute-3.lab.example', port: 2022, user: 'heat-admin',
-      identityFiles: [`${home}/.ssh/lab_heat-admin`], knownHostsPath: `${home}/.ssh/known_hosts`,
-      jump: {kind: 'host', endpoint: {name: 'jumpbox', host: '127.0.1.1', port: 22, user: 'jumper', identityFiles: []}},
+      name: 'compute-3',
+      roles: ['compute'],
+      host: 'compute-3.lab.example',
+      port: 2022,
+      user: 'heat-admin',
+      identityFiles: [`${home}/.ssh/lab_heat-admin`],
+      knownHostsPath: `${home}/.ssh/known_hosts`,
+      jump: {
+        kind: 'host',
+        endpoint: {name: 'jumpbox', host: '127.0.1.1', port: 22, user: 'jumper', identityFiles: []},
+      },
     })
     expect(existsSync(canary)).toBe(false)
   })
@@ -142,7 +201,10 @@ describe('inventoryFromNodes', () => {
     const sshConfigPath = join(dir, 'ssh_config_lab')
     writeFileSync(sshConfigPath, 'Host compute-0\n  HostName 127.0.1.11\n')
     const inventory = inventoryFromNodes(
-      [{name: 'compute-0', roles: ['compute']}, {name: 'controller-0', roles: ['controller']}],
+      [
+        {name: 'compute-0', roles: ['compute']},
+        {name: 'controller-0', roles: ['controller']},
+      ],
       'discovered from the openstack client',
       {user: 'root'},
       {home, sshConfigPath},

@@ -19,7 +19,11 @@ export interface LoadInventoryOptions {
 }
 
 /** Where the inventory is looked for: --inventory, else $CLOUDTRIAGE_INVENTORY, else ~/.config/cloudtriage/inventory.yaml. */
-export function resolveInventoryPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+export function resolveInventoryPath(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir(),
+): string {
   if (flag) return flag
   const fromEnv = env['CLOUDTRIAGE_INVENTORY']
   if (fromEnv) return fromEnv
@@ -50,18 +54,27 @@ export function parseInventory(text: string, file: string, options: LoadInventor
   const syntax = doc.errors[0]
   if (syntax) {
     const at = lineCounter.linePos(syntax.pos[0])
-    throw new InputError(`${file}:${at.line}:${at.col}`, `YAML syntax: ${syntax.message.split('\n')[0] ?? ''}`)
+    throw new InputError(
+      `${file}:${at.line}:${at.col}`,
+      `YAML syntax: ${syntax.message.split('\n')[0] ?? ''}`,
+    )
   }
 
   const parsed = inventoryFileSchema.safeParse(doc.toJS())
   if (!parsed.success) {
-    const located = parsed.error.issues.map((issue) => ({where: positionOf(file, doc, lineCounter, issue.path, unknownKey(issue)), what: describeIssue(issue)}))
+    const located = parsed.error.issues.map((issue) => ({
+      where: positionOf(file, doc, lineCounter, issue.path, unknownKey(issue)),
+      what: describeIssue(issue),
+    }))
     const [first, ...rest] = located
     const more = rest.length > 0 ? `; also ${rest.map((r) => `${r.where} ${r.what}`).join('; ')}` : ''
-    throw new InputError(first?.where ?? file, `${first?.what ?? 'invalid inventory'}${more}`, ['see docs/inventory.md for the format'])
+    throw new InputError(first?.where ?? file, `${first?.what ?? 'invalid inventory'}${more}`, [
+      'see docs/inventory.md for the format',
+    ])
   }
 
-  const at = (path: readonly PropertyKey[], key?: string): string => positionOf(file, doc, lineCounter, path, key)
+  const at = (path: readonly PropertyKey[], key?: string): string =>
+    positionOf(file, doc, lineCounter, path, key)
   checkNames(parsed.data, at)
   const home = options.home ?? homedir()
   const sshConfig = readSshConfig(options.sshConfigPath ?? defaultSshConfigPath(home))
@@ -80,7 +93,10 @@ export function inventoryFromNodes(
   defaults: InventoryFile['defaults'] = {},
   options: LoadInventoryOptions = {},
 ): Inventory {
-  const data: InventoryFile = {defaults, nodes: nodes.filter((n) => n.name !== API_NODE).map((n) => ({name: n.name, roles: [...n.roles]}))}
+  const data: InventoryFile = {
+    defaults,
+    nodes: nodes.filter((n) => n.name !== API_NODE).map((n) => ({name: n.name, roles: [...n.roles]})),
+  }
   const home = options.home ?? homedir()
   const sshConfig = readSshConfig(options.sshConfigPath ?? defaultSshConfigPath(home))
   const at = (): string => origin
@@ -95,7 +111,8 @@ function unknownKey(issue: core.$ZodIssue): string | undefined {
 
 function describeIssue(issue: core.$ZodIssue): string {
   const field = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : ''
-  if (issue.code === 'unrecognized_keys') return `${field}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
+  if (issue.code === 'unrecognized_keys')
+    return `${field}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
   return `${field}${issue.message}`
 }
 
@@ -103,9 +120,13 @@ function checkNames(data: InventoryFile, at: (path: readonly PropertyKey[], key?
   const seen = new Set<string>()
   data.nodes.forEach((node, index) => {
     if (node.name === API_NODE) {
-      throw new InputError(at(['nodes', index, 'name']), `"${API_NODE}" is reserved for the machine running the openstack client; rename this node`)
+      throw new InputError(
+        at(['nodes', index, 'name']),
+        `"${API_NODE}" is reserved for the machine running the openstack client; rename this node`,
+      )
     }
-    if (seen.has(node.name)) throw new InputError(at(['nodes', index, 'name']), `node ${node.name} is listed twice`)
+    if (seen.has(node.name))
+      throw new InputError(at(['nodes', index, 'name']), `node ${node.name} is listed twice`)
     seen.add(node.name)
   })
 }
@@ -117,7 +138,11 @@ interface NormalizeContext {
 }
 
 /** Apply precedence: the node's own fields, then ~/.ssh/config for its name, then inventory defaults, then ssh's built-ins. */
-function normalize(data: InventoryFile, context: NormalizeContext, at: (path: readonly PropertyKey[], key?: string) => string): InventoryNode[] {
+function normalize(
+  data: InventoryFile,
+  context: NormalizeContext,
+  at: (path: readonly PropertyKey[], key?: string) => string,
+): InventoryNode[] {
   const defaults = data.defaults ?? {}
   const names = new Set(data.nodes.map((n) => n.name))
   const path = (p: string): string => expandPath(p, context)
@@ -132,7 +157,10 @@ function normalize(data: InventoryFile, context: NormalizeContext, at: (path: re
   return data.nodes.map((entry, index) => {
     const fromSsh = lookupSshConfig(context.sshConfig, entry.name, context.home)
     const user = entry.user ?? fromSsh.user ?? defaults.user ?? userInfo().username
-    const identity = entry.identity_file ?? (fromSsh.identityFiles.length > 0 ? fromSsh.identityFiles : undefined) ?? defaults.identity_file
+    const identity =
+      entry.identity_file ??
+      (fromSsh.identityFiles.length > 0 ? fromSsh.identityFiles : undefined) ??
+      defaults.identity_file
     const jumpText = entry.jump !== undefined ? entry.jump : (fromSsh.proxyJump ?? defaults.jump ?? null)
     return {
       name: entry.name,
@@ -140,9 +168,13 @@ function normalize(data: InventoryFile, context: NormalizeContext, at: (path: re
       host: entry.host ?? fromSsh.hostName ?? entry.name,
       port: entry.port ?? fromSsh.port ?? defaults.port ?? 22,
       user,
-      identityFiles: identity === undefined ? [] : (Array.isArray(identity) ? identity : [identity]).map(path),
+      identityFiles:
+        identity === undefined ? [] : (Array.isArray(identity) ? identity : [identity]).map(path),
       knownHostsPath: path(entry.known_hosts ?? defaults.known_hosts ?? '~/.ssh/known_hosts'),
-      jump: jumpText === null || jumpText === entry.name ? null : locatedJump(jumpText, entry.jump !== undefined ? ['nodes', index, 'jump'] : ['defaults', 'jump']),
+      jump:
+        jumpText === null || jumpText === entry.name
+          ? null
+          : locatedJump(jumpText, entry.jump !== undefined ? ['nodes', index, 'jump'] : ['defaults', 'jump']),
     }
   })
 }
@@ -151,9 +183,18 @@ function normalize(data: InventoryFile, context: NormalizeContext, at: (path: re
  * A jump is another node's name (its connection is shared), or `[user@]host[:port]` like ssh -J.
  * Multi-hop chains are written as nodes that each name their own jump.
  */
-export function parseJump(text: string, nodeNames: ReadonlySet<string>, defaultUser: string, context?: NormalizeContext): JumpTarget {
+export function parseJump(
+  text: string,
+  nodeNames: ReadonlySet<string>,
+  defaultUser: string,
+  context?: NormalizeContext,
+): JumpTarget {
   if (nodeNames.has(text)) return {kind: 'node', name: text}
-  if (text.includes(',')) throw new InputError(`jump ${text}`, 'multi-hop jumps are written as inventory nodes that each name their own jump')
+  if (text.includes(','))
+    throw new InputError(
+      `jump ${text}`,
+      'multi-hop jumps are written as inventory nodes that each name their own jump',
+    )
   const match = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s]+)(?::(\d+))?$/.exec(text)
   if (!match) throw new InputError(`jump ${text}`, 'expected a node name or [user@]host[:port]')
   const [, user, rawHost = '', port] = match
@@ -175,7 +216,10 @@ function expandPath(path: string, context: NormalizeContext): string {
   return isAbsolute(path) ? path : resolve(context.baseDir, path)
 }
 
-function checkJumpCycles(nodes: readonly InventoryNode[], at: (path: readonly PropertyKey[], key?: string) => string): void {
+function checkJumpCycles(
+  nodes: readonly InventoryNode[],
+  at: (path: readonly PropertyKey[], key?: string) => string,
+): void {
   const byName = new Map(nodes.map((n) => [n.name, n]))
   nodes.forEach((start, index) => {
     const chain = [start.name]

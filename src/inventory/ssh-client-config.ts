@@ -33,7 +33,11 @@ export function readSshConfig(path: string): SSHConfig | undefined {
   return SSHConfig.parse(text)
 }
 
-export function lookupSshConfig(config: SSHConfig | undefined, name: string, home: string = homedir()): SshConfigView {
+export function lookupSshConfig(
+  config: SSHConfig | undefined,
+  name: string,
+  home: string = homedir(),
+): SshConfigView {
   if (!config) return {identityFiles: []}
   const computed = config.compute(name, {matchExec: false, ignoreCase: true})
   const first = (key: string): string | undefined => {
@@ -48,7 +52,11 @@ export function lookupSshConfig(config: SSHConfig | undefined, name: string, hom
   const user = first('user')
   const port = Number(first('port'))
   const proxyJump = first('proxyjump')
-  const tokens = {name, host: hostName ? expandSshTokens(hostName, {name, host: name, user: user ?? ''}) : name, user: user ?? userInfo().username}
+  const tokens = {
+    name,
+    host: hostName ? expandSshTokens(hostName, {name, host: name, user: user ?? ''}) : name,
+    user: user ?? userInfo().username,
+  }
   return {
     ...(hostName ? {hostName: tokens.host} : {}),
     ...(user ? {user} : {}),
@@ -59,7 +67,11 @@ export function lookupSshConfig(config: SSHConfig | undefined, name: string, hom
 }
 
 /** ssh_config(5) TOKENS we support: %% %d %h %n %r %u, and a leading ~. */
-export function expandSshTokens(value: string, tokens: {name: string; host: string; user: string}, home: string = homedir()): string {
+export function expandSshTokens(
+  value: string,
+  tokens: {name: string; host: string; user: string},
+  home: string = homedir(),
+): string {
   const expanded = value.replaceAll(/%([%dhnru])/g, (_match, token: string) => {
     switch (token) {
       case '%':

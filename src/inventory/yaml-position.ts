@@ -5,7 +5,13 @@ import {isMap, isNode, isPair, isScalar, type Document, type LineCounter} from '
  * With `key`, points at that key of the map at `path` (for unknown keys and duplicates). Falls back to
  * the nearest existing ancestor, then to the start of the file.
  */
-export function positionOf(file: string, doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[], key?: string): string {
+export function positionOf(
+  file: string,
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly PropertyKey[],
+  key?: string,
+): string {
   const offset = offsetOf(doc, path, key)
   const {line, col} = lineCounter.linePos(offset)
   return `${file}:${line}:${col}`

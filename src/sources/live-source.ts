@@ -79,8 +79,8 @@ export function createLiveSource(inventory: Inventory, options: LiveSourceOption
     kind: 'live',
     description: `live: ${inventory.nodes.length} node${inventory.nodes.length === 1 ? '' : 's'} from ${inventory.origin}, plus the openstack client on this machine`,
 
-    async nodes(): Promise<readonly NodeRef[]> {
-      return inventory.nodes.map(({name, roles}) => ({name, roles}))
+    nodes(): Promise<readonly NodeRef[]> {
+      return Promise.resolve(inventory.nodes.map(({name, roles}) => ({name, roles})))
     },
 
     async gather(node: string, request: EvidenceRequest): Promise<Gathered> {
@@ -94,7 +94,15 @@ export function createLiveSource(inventory: Inventory, options: LiveSourceOption
       const target = byName.get(node)
       if (!target) {
         return {
-          node, request, status: 'unreachable', exitCode: null, stdout: '', stderr: '', durationMs: 0, truncated: false, origin: 'live',
+          node,
+          request,
+          status: 'unreachable',
+          exitCode: null,
+          stdout: '',
+          stderr: '',
+          durationMs: 0,
+          truncated: false,
+          origin: 'live',
           error: `${node}: not in the inventory (${inventory.origin}); add it there or check the name`,
         }
       }

@@ -49,7 +49,7 @@ function prng(seed: number): () => number {
   }
 }
 
-const ALPHABET = [..."abcXYZ019 \t\n'\"\\`$(){}[];&|<>*?!~#%=,.-_/:@é✓🐧\r"]
+const ALPHABET = [...'abcXYZ019 \t\n\'"\\`$(){}[];&|<>*?!~#%=,.-_/:@é✓🐧\r']
 
 function randomArg(next: () => number): string {
   const length = Math.floor(next() * 24)

@@ -17,7 +17,9 @@ const SAFE = /^[\w@%+=:,./-]+$/
 /** Quote one argument like Python's shlex.quote: `''` for empty, bare when safe, single-quoted otherwise. */
 export function shellQuote(arg: string): string {
   if (arg.includes('\0')) {
-    throw new UnquotableArgument(`argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry`)
+    throw new UnquotableArgument(
+      `argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry`,
+    )
   }
   if (arg === '') return "''"
   if (SAFE.test(arg)) return arg

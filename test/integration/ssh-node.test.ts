@@ -8,8 +8,21 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {fingerprintOf} from '../../src/sources/ssh/known-hosts.js'
-import {DEFAULT_SSH_SETTINGS, SshNode, type SshEndpoint, type SshSettings} from '../../src/sources/ssh/ssh-node.js'
-import {generateKeyPair, makeTempDir, sshdAvailable, SSHD_SKIP_REASON, startSshd, type KeyPair, type TestSshd} from '../support/sshd.js'
+import {
+  DEFAULT_SSH_SETTINGS,
+  SshNode,
+  type SshEndpoint,
+  type SshSettings,
+} from '../../src/sources/ssh/ssh-node.js'
+import {
+  generateKeyPair,
+  makeTempDir,
+  sshdAvailable,
+  SSHD_SKIP_REASON,
+  startSshd,
+  type KeyPair,
+  type TestSshd,
+} from '../support/sshd.js'
 
 if (!sshdAvailable) console.warn(`skipping real-sshd tests: ${SSHD_SKIP_REASON}`)
 
@@ -37,16 +50,36 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
   })
 
   function endpoint(overrides: Partial<SshEndpoint> = {}): SshEndpoint {
-    return {name: 'node-a', host: '127.0.0.1', port: sshd.port, user: 'root', identityFiles: [clientKey.privatePath], ...overrides}
+    return {
+      name: 'node-a',
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: 'root',
+      identityFiles: [clientKey.privatePath],
+      ...overrides,
+    }
   }
-  function node(overrides: Partial<SshSettings> = {}, target: Partial<SshEndpoint> = {}, jump?: SshNode): SshNode {
-    const settings: SshSettings = {...DEFAULT_SSH_SETTINGS, knownHostsPath: sshd.knownHostsPath, agentSocket: undefined, connectTimeoutMs: 5_000, ...overrides}
+  function node(
+    overrides: Partial<SshSettings> = {},
+    target: Partial<SshEndpoint> = {},
+    jump?: SshNode,
+  ): SshNode {
+    const settings: SshSettings = {
+      ...DEFAULT_SSH_SETTINGS,
+      knownHostsPath: sshd.knownHostsPath,
+      agentSocket: undefined,
+      connectTimeoutMs: 5_000,
+      ...overrides,
+    }
     const created = new SshNode(endpoint(target), settings, jump)
     nodes.push(created)
     return created
   }
   function acceptedLogins(server: TestSshd): number {
-    return server.log().split('\n').filter((l) => l.includes('Accepted publickey')).length
+    return server
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('Accepted publickey')).length
   }
 
   it('runs uname -a and cat /proc/loadavg with key auth over one connection', async () => {
@@ -54,7 +87,13 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     const n = node()
     const uname = await n.gather({kind: 'command', argv: ['uname', '-a']})
     const loadavg = await n.gather({kind: 'file', path: '/proc/loadavg'})
-    expect(uname).toMatchObject({node: 'node-a', status: 'ok', exitCode: 0, truncated: false, origin: 'ssh node-a'})
+    expect(uname).toMatchObject({
+      node: 'node-a',
+      status: 'ok',
+      exitCode: 0,
+      truncated: false,
+      origin: 'ssh node-a',
+    })
     expect(uname.stdout).toMatch(/^Linux /)
     expect(loadavg.status).toBe('ok')
     expect(loadavg.stdout).toMatch(/^\d+\.\d+ \d+\.\d+ \d+\.\d+ \d+\/\d+ \d+\n$/)
@@ -63,7 +102,9 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
 
   it('runs 12 commands at once on one connection without exceeding MaxSessions', async () => {
     const n = node({channelsPerConnection: 4})
-    const results = await Promise.all(Array.from({length: 12}, () => n.gather({kind: 'command', argv: ['cat', '/proc/uptime']})))
+    const results = await Promise.all(
+      Array.from({length: 12}, () => n.gather({kind: 'command', argv: ['cat', '/proc/uptime']})),
+    )
     expect(results.map((r) => r.status)).toEqual(Array(12).fill('ok'))
   })
 
@@ -72,7 +113,9 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     writeFileSync(empty, '')
     const result = await node({knownHostsPath: empty}).gather({kind: 'command', argv: ['uname', '-a']})
     expect(result.status).toBe('unreachable')
-    expect(result.error).toContain(`node-a (127.0.0.1:${sshd.port}): host key ${fingerprintOf(sshd.hostKey.blob)} is not in ${empty}`)
+    expect(result.error).toContain(
+      `node-a (127.0.0.1:${sshd.port}): host key ${fingerprintOf(sshd.hostKey.blob)} is not in ${empty}`,
+    )
     expect(result.error).toContain('--accept-new-host-key')
     expect(result.error).not.toContain('\n')
   })
@@ -81,9 +124,14 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     const changed = join(dir, 'known_hosts_changed')
     writeFileSync(changed, `[127.0.0.1]:${sshd.port} ${strangerKey.publicLine}\n`)
     for (const acceptNewHostKeys of [false, true]) {
-      const result = await node({knownHostsPath: changed, acceptNewHostKeys}).gather({kind: 'command', argv: ['uname']})
+      const result = await node({knownHostsPath: changed, acceptNewHostKeys}).gather({
+        kind: 'command',
+        argv: ['uname'],
+      })
       expect(result.status).toBe('unreachable')
-      expect(result.error).toContain(`HOST KEY CHANGED: the node presented ${fingerprintOf(sshd.hostKey.blob)}`)
+      expect(result.error).toContain(
+        `HOST KEY CHANGED: the node presented ${fingerprintOf(sshd.hostKey.blob)}`,
+      )
       expect(result.error).toContain(fingerprintOf(strangerKey.blob))
     }
   })
@@ -102,7 +150,10 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     const canary = join(dir, 'CANARY')
     const hostile = `x'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\`"; touch ${canary} #`
     const n = node()
-    const grep = await n.gather({kind: 'command', argv: ['grep', '-F', '-e', hostile, '-e', `$(touch ${canary})`, '/proc/loadavg']})
+    const grep = await n.gather({
+      kind: 'command',
+      argv: ['grep', '-F', '-e', hostile, '-e', `$(touch ${canary})`, '/proc/loadavg'],
+    })
     // date prints its +FORMAT literally (no % here), so the output proves the argument arrived byte for byte.
     const date = await n.gather({kind: 'command', argv: ['date', `+${hostile}`]})
     expect(grep).toMatchObject({status: 'ok', exitCode: 1})
@@ -135,7 +186,10 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
 
   it('redacts secrets in what the node returns', async () => {
     const conf = join(runDir, 'service.conf')
-    writeFileSync(conf, '[database]\nconnection = mysql+pymysql://nova:s3cr3t-db@db/nova\npassword = hunter2\n')
+    writeFileSync(
+      conf,
+      '[database]\nconnection = mysql+pymysql://nova:s3cr3t-db@db/nova\npassword = hunter2\n',
+    )
     const result = await node().gather({kind: 'file', path: conf})
     expect(result.status).toBe('ok')
     expect(result.stdout).toContain('password = ***')
@@ -143,7 +197,11 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
   })
 
   it('reports a missing file as failed with the reason from the node', async () => {
-    const result = await node().gather({kind: 'file', path: '/var/log/cloudtriage-no-such.log', tailLines: 10})
+    const result = await node().gather({
+      kind: 'file',
+      path: '/var/log/cloudtriage-no-such.log',
+      tailLines: 10,
+    })
     expect(result.status).toBe('failed')
     expect(result.error).toMatch(/cannot read \/var\/log\/cloudtriage-no-such\.log: .*No such file/)
   })
@@ -157,9 +215,14 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
   })
 
   it('reports a wrong key as unreachable with an authentication error', async () => {
-    const result = await node({}, {identityFiles: [strangerKey.privatePath]}).gather({kind: 'command', argv: ['uname']})
+    const result = await node({}, {identityFiles: [strangerKey.privatePath]}).gather({
+      kind: 'command',
+      argv: ['uname'],
+    })
     expect(result.status).toBe('unreachable')
-    expect(result.error).toContain(`node-a (127.0.0.1:${sshd.port}): authentication failed for user root (tried: ${strangerKey.privatePath})`)
+    expect(result.error).toContain(
+      `node-a (127.0.0.1:${sshd.port}): authentication failed for user root (tried: ${strangerKey.privatePath})`,
+    )
   })
 
   it('reports connection refused as unreachable, naming the node and address', async () => {
@@ -177,7 +240,10 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     beforeAll(async () => {
       bastion = await startSshd({authorizedKeys: [clientKey.publicLine], logLevel: 'DEBUG1'})
       bothKnown = join(dir, 'known_hosts_both')
-      writeFileSync(bothKnown, readFileSync(sshd.knownHostsPath, 'utf8') + readFileSync(bastion.knownHostsPath, 'utf8'))
+      writeFileSync(
+        bothKnown,
+        readFileSync(sshd.knownHostsPath, 'utf8') + readFileSync(bastion.knownHostsPath, 'utf8'),
+      )
     })
     afterAll(async () => bastion?.stop())
 
@@ -186,7 +252,9 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
       const target = node({knownHostsPath: bothKnown}, {name: 'compute-0'}, jump)
       const result = await target.gather({kind: 'command', argv: ['uname', '-a']})
       expect(result.status).toBe('ok')
-      expect(bastion.log()).toMatch(new RegExp(`direct-tcpip.*127\\.0\\.0\\.1.*${sshd.port}|target 127\\.0\\.0\\.1 port ${sshd.port}`))
+      expect(bastion.log()).toMatch(
+        new RegExp(`direct-tcpip.*127\\.0\\.0\\.1.*${sshd.port}|target 127\\.0\\.0\\.1 port ${sshd.port}`),
+      )
     })
 
     it('says which hop failed when the bastion cannot reach the target', async () => {
@@ -194,9 +262,14 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
       const port = closed.port
       await closed.stop()
       const jump = node({knownHostsPath: bothKnown}, {name: 'bastion', port: bastion.port})
-      const result = await node({knownHostsPath: bothKnown}, {name: 'compute-9', port}, jump).gather({kind: 'command', argv: ['uname']})
+      const result = await node({knownHostsPath: bothKnown}, {name: 'compute-9', port}, jump).gather({
+        kind: 'command',
+        argv: ['uname'],
+      })
       expect(result.status).toBe('unreachable')
-      expect(result.error).toContain(`compute-9 (127.0.0.1:${port} via bastion): jump host failed: bastion (127.0.0.1:${bastion.port}) could not connect onward`)
+      expect(result.error).toContain(
+        `compute-9 (127.0.0.1:${port} via bastion): jump host failed: bastion (127.0.0.1:${bastion.port}) could not connect onward`,
+      )
     })
   })
 })

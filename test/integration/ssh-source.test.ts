@@ -10,7 +10,15 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseInventory} from '../../src/inventory/load-inventory.js'
 import {fingerprintOf} from '../../src/sources/ssh/known-hosts.js'
 import {createLiveSource, type LiveSource} from '../../src/sources/live-source.js'
-import {generateKeyPair, makeTempDir, sshdAvailable, SSHD_SKIP_REASON, startSshd, type KeyPair, type TestSshd} from '../support/sshd.js'
+import {
+  generateKeyPair,
+  makeTempDir,
+  sshdAvailable,
+  SSHD_SKIP_REASON,
+  startSshd,
+  type KeyPair,
+  type TestSshd,
+} from '../support/sshd.js'
 
 if (!sshdAvailable) console.warn(`skipping real-sshd tests: ${SSHD_SKIP_REASON}`)
 
@@ -29,7 +37,10 @@ describe.skipIf(!sshdAvailable)('live source over real sshd', () => {
     controller = await startSshd({authorizedKeys: [key.publicLine], logLevel: 'DEBUG1'})
     compute = await startSshd({authorizedKeys: [key.publicLine]})
     knownHosts = join(dir, 'known_hosts')
-    writeFileSync(knownHosts, readFileSync(controller.knownHostsPath, 'utf8') + readFileSync(compute.knownHostsPath, 'utf8'))
+    writeFileSync(
+      knownHosts,
+      readFileSync(controller.knownHostsPath, 'utf8') + readFileSync(compute.knownHostsPath, 'utf8'),
+    )
     mkdirSync(runDir, {recursive: true})
   })
   afterAll(async () => {
@@ -62,7 +73,12 @@ describe.skipIf(!sshdAvailable)('live source over real sshd', () => {
     ].join('\n')
   }
   function source(options: Parameters<typeof createLiveSource>[1] = {}, knownHostsPath?: string): LiveSource {
-    const created = createLiveSource(parseInventory(inventoryText(knownHostsPath), join(dir, 'inventory.yaml'), {sshConfigPath: join(dir, 'none')}), {agentSocket: '', ...options})
+    const created = createLiveSource(
+      parseInventory(inventoryText(knownHostsPath), join(dir, 'inventory.yaml'), {
+        sshConfigPath: join(dir, 'none'),
+      }),
+      {agentSocket: '', ...options},
+    )
     sources.push(created)
     return created
   }
@@ -90,7 +106,9 @@ describe.skipIf(!sshdAvailable)('live source over real sshd', () => {
     expect(jumped.stdout).toMatch(/^\d+\.\d+ /)
     expect(api).toMatchObject({node: 'api', status: 'ok', origin: 'local', stdout: 'Linux\n'})
     // compute-0 went through controller-0's connection: its sshd opened a direct-tcpip channel to compute's port.
-    expect(controller.log()).toMatch(new RegExp(`direct-tcpip.*${compute.port}|target 127\\.0\\.0\\.1 port ${compute.port}`))
+    expect(controller.log()).toMatch(
+      new RegExp(`direct-tcpip.*${compute.port}|target 127\\.0\\.0\\.1 port ${compute.port}`),
+    )
   })
 
   it('answers an unknown node with unreachable, naming the inventory', async () => {
@@ -105,13 +123,20 @@ describe.skipIf(!sshdAvailable)('live source over real sshd', () => {
     const timings = async (nodeParallelism: number): Promise<{slowDone: number; fastDone: number}> => {
       const live = source({nodeParallelism})
       // Warm both connections so the comparison is about scheduling, not handshakes.
-      await Promise.all([live.gather('controller-0', {kind: 'command', argv: ['uname']}), live.gather('compute-1', {kind: 'command', argv: ['uname']})])
+      await Promise.all([
+        live.gather('controller-0', {kind: 'command', argv: ['uname']}),
+        live.gather('compute-1', {kind: 'command', argv: ['uname']}),
+      ])
       const start = Date.now()
       let slowDone = 0
       let fastDone = 0
       await Promise.all([
-        live.gather('controller-0', {kind: 'command', argv: ['cat', fifo], timeoutMs: 1_000}).then(() => (slowDone = Date.now() - start)),
-        live.gather('compute-1', {kind: 'command', argv: ['uname']}).then(() => (fastDone = Date.now() - start)),
+        live
+          .gather('controller-0', {kind: 'command', argv: ['cat', fifo], timeoutMs: 1_000})
+          .then(() => (slowDone = Date.now() - start)),
+        live
+          .gather('compute-1', {kind: 'command', argv: ['uname']})
+          .then(() => (fastDone = Date.now() - start)),
       ])
       return {slowDone, fastDone}
     }
@@ -130,17 +155,25 @@ describe.skipIf(!sshdAvailable)('live source over real sshd', () => {
 
     const lenient = source({acceptNewHostKeys: true}, empty)
     expect((await lenient.gather('compute-1', {kind: 'command', argv: ['uname']})).status).toBe('ok')
-    expect(lenient.acceptedHostKeys()).toEqual([{node: 'compute-1', fingerprint: fingerprintOf(compute.hostKey.blob)}])
+    expect(lenient.acceptedHostKeys()).toEqual([
+      {node: 'compute-1', fingerprint: fingerprintOf(compute.hostKey.blob)},
+    ])
     expect(readFileSync(empty, 'utf8')).toBe('')
   })
 
   it('closes every connection on close()', async () => {
     const live = source()
     await live.gather('compute-0', {kind: 'command', argv: ['uname']})
-    const before = compute.log().split('\n').filter((l) => /Disconnected from user root|Received disconnect/.test(l)).length
+    const before = compute
+      .log()
+      .split('\n')
+      .filter((l) => /Disconnected from user root|Received disconnect/.test(l)).length
     await live.close()
     await new Promise((r) => setTimeout(r, 200))
-    const after = compute.log().split('\n').filter((l) => /Disconnected from user root|Received disconnect/.test(l)).length
+    const after = compute
+      .log()
+      .split('\n')
+      .filter((l) => /Disconnected from user root|Received disconnect/.test(l)).length
     expect(after).toBeGreaterThan(before)
   })
 })

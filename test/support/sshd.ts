@@ -45,9 +45,23 @@ export interface SshdOptions {
 }
 
 /** Generate a key pair with the real ssh-keygen. */
-export function generateKeyPair(dir: string, name: string, type: 'ed25519' | 'rsa' | 'ecdsa' = 'ed25519'): KeyPair {
+export function generateKeyPair(
+  dir: string,
+  name: string,
+  type: 'ed25519' | 'rsa' | 'ecdsa' = 'ed25519',
+): KeyPair {
   const privatePath = join(dir, name)
-  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', `cloudtriage-test-${name}`, '-f', privatePath])
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    '-N',
+    '',
+    '-C',
+    `cloudtriage-test-${name}`,
+    '-f',
+    privatePath,
+  ])
   const publicLine = readFileSync(`${privatePath}.pub`, 'utf8').trim()
   return {privatePath, publicLine, blob: Buffer.from(publicLine.split(' ')[1] ?? '', 'base64')}
 }
@@ -114,7 +128,9 @@ async function launch(dir: string, port: number, hostKey: KeyPair, logLevel: str
   const knownHostsPath = join(dir, 'known_hosts')
   writeFileSync(knownHostsPath, `[127.0.0.1]:${port} ${hostKey.publicLine}\n`)
 
-  const child: ChildProcess = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']})
+  const child: ChildProcess = spawn(SSHD_PATH, ['-D', '-e', '-f', configPath], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let log = ''
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => {

@@ -52,14 +52,22 @@ describe('gatherLocally', () => {
   })
 
   it('keeps the head of output beyond the cap and marks it truncated', async () => {
-    const result = await gatherLocally('api', {kind: 'file', path: '/proc/self/maps'}, {...DEFAULT_LOCAL_EXEC_OPTIONS, outputCapBytes: 1_000})
+    const result = await gatherLocally(
+      'api',
+      {kind: 'file', path: '/proc/self/maps'},
+      {...DEFAULT_LOCAL_EXEC_OPTIONS, outputCapBytes: 1_000},
+    )
     expect(result.truncated).toBe(true)
     expect(result.status).toBe('ok')
     expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(1_000)
   })
 
   it('reports a missing file as failed with the reason', async () => {
-    const result = await gatherLocally('api', {kind: 'file', path: '/var/log/cloudtriage-no-such.log', tailLines: 5})
+    const result = await gatherLocally('api', {
+      kind: 'file',
+      path: '/var/log/cloudtriage-no-such.log',
+      tailLines: 5,
+    })
     expect(result.status).toBe('failed')
     expect(result.error).toMatch(/cannot read \/var\/log\/cloudtriage-no-such\.log: .*No such file/)
   })
@@ -72,29 +80,36 @@ describe('gatherLocally', () => {
     expect(result.stdout).not.toContain('0123456789abcdef')
   })
 
-  it.skipIf(!hasOpenstack)('hands the operator environment to the real openstack client untouched (OS_CLOUD + clouds.yaml)', async () => {
-    const clouds = join(runDir, 'clouds.yaml')
-    writeFileSync(
-      clouds,
-      [
-        'clouds:',
-        '  ct-test:',
-        '    auth:',
-        '      auth_url: http://127.0.0.1:9/v3',
-        '      username: admin',
-        '      password: not-a-real-password',
-        '      project_name: admin',
-        '      user_domain_name: Default',
-        '      project_domain_name: Default',
-        '',
-      ].join('\n'),
-    )
-    const env = {...process.env, OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'ct-test'}
-    const result = await gatherLocally('api', {kind: 'command', argv: ['openstack', 'server', 'list', '-f', 'json']}, {...DEFAULT_LOCAL_EXEC_OPTIONS, env})
-    // The client ran, read our clouds.yaml through OS_CLOUD, and tried the loopback auth_url it names.
-    expect(result.status).toBe('ok')
-    expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('http://127.0.0.1:9/v3')
-    expect(result.stderr).not.toContain('not-a-real-password')
-  })
+  it.skipIf(!hasOpenstack)(
+    'hands the operator environment to the real openstack client untouched (OS_CLOUD + clouds.yaml)',
+    async () => {
+      const clouds = join(runDir, 'clouds.yaml')
+      writeFileSync(
+        clouds,
+        [
+          'clouds:',
+          '  ct-test:',
+          '    auth:',
+          '      auth_url: http://127.0.0.1:9/v3',
+          '      username: admin',
+          '      password: not-a-real-password',
+          '      project_name: admin',
+          '      user_domain_name: Default',
+          '      project_domain_name: Default',
+          '',
+        ].join('\n'),
+      )
+      const env = {...process.env, OS_CLIENT_CONFIG_FILE: clouds, OS_CLOUD: 'ct-test'}
+      const result = await gatherLocally(
+        'api',
+        {kind: 'command', argv: ['openstack', 'server', 'list', '-f', 'json']},
+        {...DEFAULT_LOCAL_EXEC_OPTIONS, env},
+      )
+      // The client ran, read our clouds.yaml through OS_CLOUD, and tried the loopback auth_url it names.
+      expect(result.status).toBe('ok')
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr).toContain('http://127.0.0.1:9/v3')
+      expect(result.stderr).not.toContain('not-a-real-password')
+    },
+  )
 })

@@ -27,7 +27,11 @@ export const DEFAULT_LOCAL_EXEC_OPTIONS: LocalExecOptions = {
 }
 
 /** Gather one request on this machine, reported as node `node`. Never throws for command problems. */
-export async function gatherLocally(node: string, request: EvidenceRequest, options: LocalExecOptions = DEFAULT_LOCAL_EXEC_OPTIONS): Promise<Gathered> {
+export async function gatherLocally(
+  node: string,
+  request: EvidenceRequest,
+  options: LocalExecOptions = DEFAULT_LOCAL_EXEC_OPTIONS,
+): Promise<Gathered> {
   const started = Date.now()
   const base = {node, request, origin: 'local', capturedAt: new Date(started).toISOString()}
   const argv = requestArgv(request)
@@ -36,11 +40,21 @@ export async function gatherLocally(node: string, request: EvidenceRequest, opti
   const requestVerdict = checkRequest(request)
   const verdict = requestVerdict.ok ? checkArgv(argv) : requestVerdict
   if (!verdict.ok) {
-    return {...base, status: 'refused', exitCode: null, stdout: '', stderr: '', durationMs: 0, truncated: false, error: `refused by the read-only guard: ${verdict.reason}`}
+    return {
+      ...base,
+      status: 'refused',
+      exitCode: null,
+      stdout: '',
+      stderr: '',
+      durationMs: 0,
+      truncated: false,
+      error: `refused by the read-only guard: ${verdict.reason}`,
+    }
   }
 
   const [program = '', ...args] = argv
-  const timeoutMs = request.kind === 'command' && request.timeoutMs ? request.timeoutMs : options.commandTimeoutMs
+  const timeoutMs =
+    request.kind === 'command' && request.timeoutMs ? request.timeoutMs : options.commandTimeoutMs
   const result = await execa(program, args, {
     env: options.env ?? process.env,
     extendEnv: false,
@@ -77,17 +91,36 @@ interface LocalOutcome {
   readonly stderr?: Uint8Array | undefined
 }
 
-function judgeLocal(result: LocalOutcome, request: EvidenceRequest, program: string, timeoutMs: number): {status: GatherStatus; error?: string} {
-  if (result.timedOut) return {status: 'timeout', error: `no result within ${Math.round(timeoutMs / 1000)} s; the command was stopped`}
+function judgeLocal(
+  result: LocalOutcome,
+  request: EvidenceRequest,
+  program: string,
+  timeoutMs: number,
+): {status: GatherStatus; error?: string} {
+  if (result.timedOut)
+    return {
+      status: 'timeout',
+      error: `no result within ${Math.round(timeoutMs / 1000)} s; the command was stopped`,
+    }
   if (result.isMaxBuffer) return {status: 'ok'}
   if (result.code === 'ENOENT') {
-    const hint = program === 'openstack' ? ' (install python-openstackclient, or run cloudtriage where the openstack client works)' : ''
+    const hint =
+      program === 'openstack'
+        ? ' (install python-openstackclient, or run cloudtriage where the openstack client works)'
+        : ''
     return {status: 'failed', error: `${program}: command not found on this machine${hint}`}
   }
   if (result.code === 'EACCES') return {status: 'failed', error: `${program}: permission denied`}
-  if (result.exitCode === undefined) return {status: 'failed', error: result.signal ? `killed by signal ${result.signal}` : `${program} could not be started`}
+  if (result.exitCode === undefined)
+    return {
+      status: 'failed',
+      error: result.signal ? `killed by signal ${result.signal}` : `${program} could not be started`,
+    }
   if (request.kind === 'file' && result.exitCode !== 0) {
-    const reason = Buffer.from(result.stderr ?? new Uint8Array()).toString('utf8').split('\n')[0]?.trim()
+    const reason = Buffer.from(result.stderr ?? new Uint8Array())
+      .toString('utf8')
+      .split('\n')[0]
+      ?.trim()
     return {status: 'failed', error: `cannot read ${request.path}${reason ? `: ${reason}` : ''}`}
   }
   return {status: 'ok'}

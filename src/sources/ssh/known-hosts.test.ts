@@ -3,8 +3,22 @@ import {readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {generateKeyPair, makeTempDir, sshdAvailable, SSHD_SKIP_REASON, startSshd, type KeyPair, type TestSshd} from '../../../test/support/sshd.js'
-import {entryMatchesHost, fingerprintOf, knownKeyTypesFor, parseKnownHosts, verifyHostKey} from './known-hosts.js'
+import {
+  generateKeyPair,
+  makeTempDir,
+  sshdAvailable,
+  SSHD_SKIP_REASON,
+  startSshd,
+  type KeyPair,
+  type TestSshd,
+} from '../../../test/support/sshd.js'
+import {
+  entryMatchesHost,
+  fingerprintOf,
+  knownKeyTypesFor,
+  parseKnownHosts,
+  verifyHostKey,
+} from './known-hosts.js'
 
 // Keys and hashed files below are produced by the real ssh-keygen; `ssh-keygen -F` is the oracle for matching.
 const dir = makeTempDir('known-hosts')
@@ -108,7 +122,10 @@ describe('verifyHostKey', () => {
       fingerprint: fingerprintOf(beta.blob),
       expected: [`ssh-ed25519 ${fingerprintOf(alpha.blob)}`],
     })
-    expect(verifyHostKey(entries, 'compute-0', 22, beta.blob)).toEqual({status: 'unknown', fingerprint: fingerprintOf(beta.blob)})
+    expect(verifyHostKey(entries, 'compute-0', 22, beta.blob)).toEqual({
+      status: 'unknown',
+      fingerprint: fingerprintOf(beta.blob),
+    })
   })
 
   it('treats a host known only by another key type as changed, never as new', () => {
@@ -127,7 +144,9 @@ describe('verifyHostKey', () => {
   })
 
   it('computes fingerprints exactly as ssh-keygen -l prints them', () => {
-    const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${alpha.privatePath}.pub`], {encoding: 'utf8'})
+    const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${alpha.privatePath}.pub`], {
+      encoding: 'utf8',
+    })
     expect(printed.split(' ')[1]).toBe(fingerprintOf(alpha.blob))
   })
 
@@ -146,10 +165,14 @@ describe.skipIf(!sshdAvailable)('known_hosts written by ssh-keyscan against a re
 
   it('verifies the scanned key of the running server, hashed and plain', () => {
     for (const hashed of [false, true]) {
-      const scanned = execFileSync('ssh-keyscan', [...(hashed ? ['-H'] : []), '-t', 'ed25519', '-p', String(sshd.port), '127.0.0.1'], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      })
+      const scanned = execFileSync(
+        'ssh-keyscan',
+        [...(hashed ? ['-H'] : []), '-t', 'ed25519', '-p', String(sshd.port), '127.0.0.1'],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      )
       expect(scanned).toContain(hashed ? '|1|' : `[127.0.0.1]:${sshd.port}`)
       const entries = parseKnownHosts(scanned)
       expect(verifyHostKey(entries, '127.0.0.1', sshd.port, sshd.hostKey.blob)).toEqual({status: 'match'})

@@ -93,7 +93,10 @@ function patternListMatches(list: string, name: string): boolean {
 }
 
 function wildcardMatches(pattern: string, name: string): boolean {
-  const source = pattern.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')
+  const source = pattern
+    .replaceAll(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('*', '.*')
+    .replaceAll('?', '.')
   return new RegExp(`^${source}$`, 's').test(name)
 }
 
@@ -104,13 +107,22 @@ function wildcardMatches(pattern: string, name: string): boolean {
  * match; entries for the host with only other keys mean the key changed (whatever their type: we never
  * silently trust a new key for a host we already know).
  */
-export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+export function verifyHostKey(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): HostKeyVerdict {
   if (entries.some((e) => e.marker === 'revoked' && e.key.equals(keyBlob))) return {status: 'revoked'}
   const forHost = entries.filter((e) => e.marker === null && entryMatchesHost(e, host, port))
   if (forHost.some((e) => e.key.equals(keyBlob))) return {status: 'match'}
   const fingerprint = fingerprintOf(keyBlob)
   if (forHost.length === 0) return {status: 'unknown', fingerprint}
-  return {status: 'mismatch', fingerprint, expected: forHost.map((e) => `${e.keyType} ${fingerprintOf(e.key)}`)}
+  return {
+    status: 'mismatch',
+    fingerprint,
+    expected: forHost.map((e) => `${e.keyType} ${fingerprintOf(e.key)}`),
+  }
 }
 
 /**
@@ -118,6 +130,8 @@ export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, 
  * a server with both RSA and Ed25519 keys presents the one we can check.
  */
 export function knownKeyTypesFor(entries: readonly KnownHostEntry[], host: string, port: number): string[] {
-  const types = entries.filter((e) => e.marker === null && entryMatchesHost(e, host, port)).map((e) => e.keyType)
+  const types = entries
+    .filter((e) => e.marker === null && entryMatchesHost(e, host, port))
+    .map((e) => e.keyType)
   return [...new Set(types)]
 }

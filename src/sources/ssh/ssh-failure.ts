@@ -40,13 +40,17 @@ export interface AuthContext {
 }
 
 export function describeAuthFailure(context: AuthContext): string {
-  const tried = context.tried.length > 0 ? context.tried.join(', ') : 'no key: no ssh-agent and no identity file found'
+  const tried =
+    context.tried.length > 0 ? context.tried.join(', ') : 'no key: no ssh-agent and no identity file found'
   const skipped = context.skipped.length > 0 ? `; skipped ${context.skipped.join('; ')}` : ''
   return `authentication failed for user ${context.user} (tried: ${tried}${skipped}); load the key into ssh-agent or set identity_file in the inventory`
 }
 
 /** Network-level failures from the socket or ssh2, by errno code or ssh2's own messages. */
-export function describeConnectError(error: Error & {code?: string; level?: string}, timeoutMs: number): string {
+export function describeConnectError(
+  error: Error & {code?: string; level?: string},
+  timeoutMs: number,
+): string {
   switch (error.code) {
     case 'ECONNREFUSED':
       return 'connection refused (is sshd running, and is the port right?)'
@@ -61,7 +65,9 @@ export function describeConnectError(error: Error & {code?: string; level?: stri
     case 'ECONNRESET':
       return 'connection reset during the SSH handshake'
   }
-  if (/Timed out while waiting for handshake/i.test(error.message)) return `no SSH handshake within ${Math.round(timeoutMs / 1000)} s`
-  if (/Channel open failure/i.test(error.message)) return `the jump host could not open a connection onward (${error.message.replace(/^\(SSH\)\s*/, '')})`
+  if (/Timed out while waiting for handshake/i.test(error.message))
+    return `no SSH handshake within ${Math.round(timeoutMs / 1000)} s`
+  if (/Channel open failure/i.test(error.message))
+    return `the jump host could not open a connection onward (${error.message.replace(/^\(SSH\)\s*/, '')})`
   return error.message.split('\n')[0] ?? 'unknown SSH error'
 }
