@@ -28,19 +28,26 @@ describe('classifyArchive', () => {
     expect(
       classifyArchive([
         {name: 'sosreport-vm-fixture-2026-11-22-lsycido/', linkname: null},
-        {name: 'sosreport-vm-fixture-2026-11-22-lsycido/df', linkname: 'sos_commands/filesys/df_-al_-x_autofs'},
+        {
+          name: 'sosreport-vm-fixture-2026-11-22-lsycido/df',
+          linkname: 'sos_commands/filesys/df_-al_-x_autofs',
+        },
       ]),
     ).toBe('sosreport')
   })
 
   it('recognises newer sos by version.txt and sos_reports/, and bundles by bundle.json', () => {
-    expect(classifyArchiveNames(['sosreport-c0-2024/version.txt', 'sosreport-c0-2024/sos_reports/manifest.json'])).toBe('sosreport')
+    expect(
+      classifyArchiveNames(['sosreport-c0-2024/version.txt', 'sosreport-c0-2024/sos_reports/manifest.json']),
+    ).toBe('sosreport')
     expect(classifyArchiveNames(['capture/', 'capture/bundle.json'])).toBe('bundle')
     expect(classifyArchiveNames(['bundle.json', 'items/0001.out'])).toBe('bundle')
   })
 
   it('finds nothing in an unrelated archive or a nested bundle.json', () => {
-    expect(classifyArchiveNames(['project/src/index.ts', 'project/a/bundle.json', 'project/version.txt'])).toBeNull()
+    expect(
+      classifyArchiveNames(['project/src/index.ts', 'project/a/bundle.json', 'project/version.txt']),
+    ).toBeNull()
   })
 })
 
@@ -60,7 +67,11 @@ describe('openOfflineInput', () => {
 
     for (const name of ['capture', 'capture.tar.gz']) {
       const path = join(work, name)
-      const writer = await createBundleWriter(path, {tool: {name: 'cloudtriage', version: 't'}, playbook: null, target: null})
+      const writer = await createBundleWriter(path, {
+        tool: {name: 'cloudtriage', version: 't'},
+        playbook: null,
+        target: null,
+      })
       await writer.finish({complete: true})
       const bundle = await openOfflineInput(path)
       expect(bundle.kind).toBe('bundle')
@@ -78,7 +89,9 @@ describe('openOfflineInput', () => {
   it('says what it expected for an empty directory, a text file and a folder of notes', async () => {
     const empty = join(work, 'empty')
     await mkdir(empty)
-    await expect(openOfflineInput(empty)).rejects.toThrow(new InputError(empty, `is empty; ${EXPECTED}`).message)
+    await expect(openOfflineInput(empty)).rejects.toThrow(
+      new InputError(empty, `is empty; ${EXPECTED}`).message,
+    )
 
     const text = join(work, 'notes.txt')
     await writeFile(text, 'not an archive\n')
@@ -87,8 +100,12 @@ describe('openOfflineInput', () => {
     const notes = join(work, 'notes')
     await mkdir(notes)
     await writeFile(join(notes, 'ticket.md'), '# case 123\n')
-    await expect(openOfflineInput(notes)).rejects.toThrow(`${notes}: holds neither a bundle nor any sosreport; ${EXPECTED}`)
+    await expect(openOfflineInput(notes)).rejects.toThrow(
+      `${notes}: holds neither a bundle nor any sosreport; ${EXPECTED}`,
+    )
 
-    await expect(openOfflineInput(join(work, 'nope'))).rejects.toThrow(`${join(work, 'nope')}: no such file or directory`)
+    await expect(openOfflineInput(join(work, 'nope'))).rejects.toThrow(
+      `${join(work, 'nope')}: no such file or directory`,
+    )
   })
 })

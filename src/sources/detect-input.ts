@@ -6,7 +6,13 @@ import {readdir, stat} from 'node:fs/promises'
 import {join, posix} from 'node:path'
 
 import {InputError} from '../model/errors.js'
-import {contentRoot, looksLikeArchiveName, type PeekedEntry, peekArchiveEntries, safeEntryPath} from '../util/archive.js'
+import {
+  contentRoot,
+  looksLikeArchiveName,
+  type PeekedEntry,
+  peekArchiveEntries,
+  safeEntryPath,
+} from '../util/archive.js'
 import {isBundleDir, openBundle} from './bundle/bundle-source.js'
 import type {EvidenceSource} from './source.js'
 import {isSosReportDir} from './sosreport/sos-report.js'
@@ -31,7 +37,10 @@ export async function detectOfflineKind(path: string): Promise<{kind: OfflineKin
     const entries = await peekArchiveEntries(path, (seen) => classifyArchive(seen) !== null)
     const kind = classifyArchive(entries)
     if (kind) return {kind, path}
-    throw new InputError(path, `${entries.length === 0 ? 'not a readable archive' : 'neither a bundle nor a sosreport'}; ${EXPECTED}`)
+    throw new InputError(
+      path,
+      `${entries.length === 0 ? 'not a readable archive' : 'neither a bundle nor a sosreport'}; ${EXPECTED}`,
+    )
   }
   if (!info.isDirectory()) throw new InputError(path, `not a file or directory; ${EXPECTED}`)
 
@@ -44,9 +53,15 @@ export async function detectOfflineKind(path: string): Promise<{kind: OfflineKin
   // A case directory: sosreport folders or archives side by side.
   for (const entry of entries) {
     const child = join(path, entry.name)
-    if (entry.isDirectory() && ((await isSosReportDir(child)) || (await isSosReportDir(await contentRoot(child))))) return {kind: 'sosreport', path}
+    if (
+      entry.isDirectory() &&
+      ((await isSosReportDir(child)) || (await isSosReportDir(await contentRoot(child))))
+    )
+      return {kind: 'sosreport', path}
     if (entry.isFile() && looksLikeArchiveName(entry.name)) {
-      const entries = await peekArchiveEntries(child, (seen) => classifyArchive(seen) !== null).catch(() => [])
+      const entries = await peekArchiveEntries(child, (seen) => classifyArchive(seen) !== null).catch(
+        () => [],
+      )
       if (classifyArchive(entries) === 'sosreport') return {kind: 'sosreport', path}
     }
   }
@@ -60,7 +75,9 @@ export async function detectOfflineKind(path: string): Promise<{kind: OfflineKin
  */
 export function classifyArchive(entries: readonly PeekedEntry[]): OfflineKind | null {
   const names = entries.flatMap((entry) =>
-    entry.linkname && !entry.linkname.startsWith('/') ? [entry.name, posix.join(posix.dirname(entry.name), entry.linkname)] : [entry.name],
+    entry.linkname && !entry.linkname.startsWith('/')
+      ? [entry.name, posix.join(posix.dirname(entry.name), entry.linkname)]
+      : [entry.name],
   )
   return classifyArchiveNames(names)
 }

@@ -7,7 +7,13 @@ import {afterEach, describe, expect, it} from 'vitest'
 import tar from 'tar-stream'
 
 import {InputError} from '../model/errors.js'
-import {archiveFormatFromMagic, extractArchive, packDirectoryTarGz, safeEntryPath, symlinkStaysInside} from './archive.js'
+import {
+  archiveFormatFromMagic,
+  extractArchive,
+  packDirectoryTarGz,
+  safeEntryPath,
+  symlinkStaysInside,
+} from './archive.js'
 
 interface Spec {
   name: string
@@ -45,7 +51,9 @@ afterEach(async () => {
 
 describe('safeEntryPath', () => {
   it('keeps ordinary relative names and drops a leading ./', () => {
-    expect(safeEntryPath('./sosreport-x/sos_commands/host/hostname')).toBe('sosreport-x/sos_commands/host/hostname')
+    expect(safeEntryPath('./sosreport-x/sos_commands/host/hostname')).toBe(
+      'sosreport-x/sos_commands/host/hostname',
+    )
     expect(safeEntryPath('a//b/')).toBe('a/b')
   })
   it('refuses absolute paths and any .. segment', () => {
@@ -58,7 +66,12 @@ describe('safeEntryPath', () => {
 
 describe('symlinkStaysInside', () => {
   it("accepts sos's own link shapes", () => {
-    expect(symlinkStaysInside('r/var/log/openvswitch/ovsdb-server.log', '../../../sos_strings/openvswitch/var.log.openvswitch.ovsdb-server.log.tailed')).toBe(true)
+    expect(
+      symlinkStaysInside(
+        'r/var/log/openvswitch/ovsdb-server.log',
+        '../../../sos_strings/openvswitch/var.log.openvswitch.ovsdb-server.log.tailed',
+      ),
+    ).toBe(true)
     expect(symlinkStaysInside('r/hostname', 'sos_commands/host/hostname')).toBe(true)
     expect(symlinkStaysInside('r/sys/class/net/lo', '../../devices/virtual/net/lo')).toBe(true)
   })
@@ -107,7 +120,8 @@ describe('extractArchive', () => {
       expect(await readFile(join(root, 'ok.txt'), 'utf8')).toBe('fine\n')
       expect(await readFile(join(root, 'good-link'), 'utf8')).toBe('fine\n')
       expect(await readFile(join(root, 'hard'), 'utf8')).toBe('fine\n')
-      for (const refused of ['abs-link', 'climb-link', 'through-self', 'tty']) expect(existsSync(join(root, refused))).toBe(false)
+      for (const refused of ['abs-link', 'climb-link', 'through-self', 'tty'])
+        expect(existsSync(join(root, refused))).toBe(false)
       expect(existsSync(join(extracted.dir, '..', 'escape.txt'))).toBe(false)
       expect(extracted.skipped).toHaveLength(6)
     } finally {
@@ -119,7 +133,13 @@ describe('extractArchive', () => {
   it('stops when the unpacked size passes the budget and leaves no temp dir behind', async () => {
     const dir = await scratchDir()
     const file = join(dir, 'big.tar')
-    await writeFile(file, await tarOf([{name: 'a', body: 'x'.repeat(600)}, {name: 'b', body: 'y'.repeat(600)}]))
+    await writeFile(
+      file,
+      await tarOf([
+        {name: 'a', body: 'x'.repeat(600)},
+        {name: 'b', body: 'y'.repeat(600)},
+      ]),
+    )
     const error = await extractArchive(file, {maxTotalBytes: 1000, maxEntries: 10}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InputError)
     expect((error as Error).message).toBe(`${file}: unpacks to more than 1000 bytes; refusing to unpack it`)
@@ -127,17 +147,24 @@ describe('extractArchive', () => {
 
   it('names the file when a .tar.gz is truncated', async () => {
     const dir = await scratchDir()
-    await writeFile(join(dir, 'payload.txt'), 'z'.repeat(200_000).replaceAll(/z/g, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))))
+    await writeFile(
+      join(dir, 'payload.txt'),
+      'z'.repeat(200_000).replaceAll(/z/g, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))),
+    )
     execFileSync('tar', ['czf', join(dir, 'whole.tar.gz'), '-C', dir, 'payload.txt'])
     const whole = await readFile(join(dir, 'whole.tar.gz'))
     await writeFile(join(dir, 'cut.tar.gz'), whole.subarray(0, Math.floor(whole.length / 2)))
-    await expect(extractArchive(join(dir, 'cut.tar.gz'))).rejects.toThrow(`${join(dir, 'cut.tar.gz')}: corrupt or truncated archive (unexpected end of file)`)
+    await expect(extractArchive(join(dir, 'cut.tar.gz'))).rejects.toThrow(
+      `${join(dir, 'cut.tar.gz')}: corrupt or truncated archive (unexpected end of file)`,
+    )
   })
 
   it('says what it expected when the file is not an archive at all', async () => {
     const dir = await scratchDir()
     await writeFile(join(dir, 'notes.tar.gz'), 'just some text\n')
-    await expect(extractArchive(join(dir, 'notes.tar.gz'))).rejects.toThrow('notes.tar.gz: not a tar, .tar.gz or .tar.xz archive')
+    await expect(extractArchive(join(dir, 'notes.tar.gz'))).rejects.toThrow(
+      'notes.tar.gz: not a tar, .tar.gz or .tar.xz archive',
+    )
   })
 
   it('packs a directory as .tar.gz that GNU tar reads back, symlinks included', async () => {

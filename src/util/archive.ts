@@ -7,7 +7,18 @@
  * size and entry budget.
  */
 import {createReadStream, createWriteStream} from 'node:fs'
-import {copyFile, lstat, mkdir, mkdtemp, open, readdir, readlink, realpath, rm, symlink} from 'node:fs/promises'
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rm,
+  symlink,
+} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, posix, relative, sep} from 'node:path'
 import {Readable} from 'node:stream'
@@ -109,12 +120,18 @@ export function symlinkStaysInside(entryPath: string, target: string): boolean {
  * Stream-extract `archivePath` into a new private temp dir. Throws InputError naming the file when it is
  * not a readable tar/.tar.gz/.tar.xz, is corrupt or truncated, or exceeds `limits`.
  */
-export async function extractArchive(archivePath: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<ExtractedArchive> {
+export async function extractArchive(
+  archivePath: string,
+  limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
+): Promise<ExtractedArchive> {
   const format = await detectArchiveFormat(archivePath).catch((error: unknown) => {
     throw new InputError(archivePath, `cannot read: ${messageOf(error)}`)
   })
   if (format === 'bzip2' || format === 'zstd') {
-    throw new InputError(archivePath, `${format} archives are not supported; unpack it first (tar xf ${archivePath}) and pass the directory`)
+    throw new InputError(
+      archivePath,
+      `${format} archives are not supported; unpack it first (tar xf ${archivePath}) and pass the directory`,
+    )
   }
   if (format === null) throw new InputError(archivePath, 'not a tar, .tar.gz or .tar.xz archive')
 
@@ -155,7 +172,10 @@ export async function peekArchiveEntries(
   const entries: PeekedEntry[] = []
   try {
     for await (const entry of extract) {
-      entries.push({name: entry.header.name, linkname: entry.header.type === 'symlink' ? entry.header.linkname || null : null})
+      entries.push({
+        name: entry.header.name,
+        linkname: entry.header.type === 'symlink' ? entry.header.linkname || null : null,
+      })
       entry.resume()
       if (enough(entries) || entries.length >= maxEntries) break
     }
@@ -167,7 +187,12 @@ export async function peekArchiveEntries(
   return entries
 }
 
-async function extractInto(archivePath: string, format: ArchiveFormat, root: string, limits: ExtractLimits): Promise<string[]> {
+async function extractInto(
+  archivePath: string,
+  format: ArchiveFormat,
+  root: string,
+  limits: ExtractLimits,
+): Promise<string[]> {
   const extract = tar.extract()
   const feeding = pipeline([...archiveStages(archivePath, format), extract])
   // pipeline's rejection is read after the loop; keep it from surfacing as unhandled meanwhile.
@@ -179,11 +204,15 @@ async function extractInto(archivePath: string, format: ArchiveFormat, root: str
   try {
     for await (const entry of extract) {
       entries++
-      if (entries > limits.maxEntries) throw new InputError(archivePath, `more than ${limits.maxEntries} entries; refusing to unpack it`)
+      if (entries > limits.maxEntries)
+        throw new InputError(archivePath, `more than ${limits.maxEntries} entries; refusing to unpack it`)
       const header = entry.header
-      totalBytes += header.type === 'file' || header.type === 'contiguous-file' ? header.size ?? 0 : 0
+      totalBytes += header.type === 'file' || header.type === 'contiguous-file' ? (header.size ?? 0) : 0
       if (totalBytes > limits.maxTotalBytes) {
-        throw new InputError(archivePath, `unpacks to more than ${formatBytes(limits.maxTotalBytes)}; refusing to unpack it`)
+        throw new InputError(
+          archivePath,
+          `unpacks to more than ${formatBytes(limits.maxTotalBytes)}; refusing to unpack it`,
+        )
       }
       const why = await writeEntry(root, entry)
       if (why) skipped.push(`${header.name}: ${why}`)
@@ -199,13 +228,20 @@ async function extractInto(archivePath: string, format: ArchiveFormat, root: str
 }
 
 /** The file, decompressed: a readable of plain tar bytes, as one or two pipeline stages. */
-function archiveStages(archivePath: string, format: ArchiveFormat): NodeJS.ReadableStream[] | [NodeJS.ReadableStream, NodeJS.ReadWriteStream] {
+function archiveStages(
+  archivePath: string,
+  format: ArchiveFormat,
+): NodeJS.ReadableStream[] | [NodeJS.ReadableStream, NodeJS.ReadWriteStream] {
   const file = createReadStream(archivePath)
   if (format === 'tar.gz') return [file, createGunzip()]
   if (format === 'tar.xz') {
     // xz-decompress speaks web streams; toWeb/fromWeb keep backpressure end to end.
-    const web = Readable.toWeb(file) as unknown as ReadableStream<Uint8Array>
-    return [Readable.fromWeb(new xzDecompress.XzReadableStream(web) as unknown as WebReadableStream<Uint8Array>)]
+    const web = Readable.toWeb(file)
+    return [
+      Readable.fromWeb(
+        new xzDecompress.XzReadableStream(web as ReadableStream<Uint8Array>) as WebReadableStream<Uint8Array>,
+      ),
+    ]
   }
   return [file]
 }
@@ -230,8 +266,11 @@ async function writeEntry(root: string, entry: TarEntry): Promise<string | null>
     case 'symlink': {
       const target = header.linkname ?? ''
       if (!(await prepareParent(root, dest))) return 'parent passes through a symlink leading outside'
-      const parentRel = relative(root, await realpath(dirname(dest))).split(sep).join('/')
-      if (!symlinkStaysInside(posix.join(parentRel, 'x'), target)) return `symlink to ${target} leads outside the archive`
+      const parentRel = relative(root, await realpath(dirname(dest)))
+        .split(sep)
+        .join('/')
+      if (!symlinkStaysInside(posix.join(parentRel, 'x'), target))
+        return `symlink to ${target} leads outside the archive`
       await symlink(target, dest)
       return null
     }
@@ -302,7 +341,9 @@ export async function packDirectoryTarGz(dir: string, outFile: string, prefix: s
 
 async function addTree(pack: Pack, dir: string, prefix: string): Promise<void> {
   pack.entry({name: `${prefix}/`, type: 'directory', mode: 0o755})
-  for (const entry of (await readdir(dir, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(dir, {withFileTypes: true})).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const path = join(dir, entry.name)
     const name = `${prefix}/${entry.name}`
     if (entry.isDirectory()) await addTree(pack, path, name)
@@ -320,5 +361,9 @@ function messageOf(error: unknown): string {
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : bytes >= 1024 ** 2 ? `${bytes / 1024 ** 2} MiB` : `${bytes} bytes`
+  return bytes >= 1024 ** 3
+    ? `${bytes / 1024 ** 3} GiB`
+    : bytes >= 1024 ** 2
+      ? `${bytes / 1024 ** 2} MiB`
+      : `${bytes} bytes`
 }

@@ -74,10 +74,17 @@ describe.each([
         const {origin, ...rest} = again
         const {origin: liveOrigin, ...liveRest} = original
         expect(rest).toEqual(liveRest)
-        expect(origin).toMatch(new RegExp(`^bundle items/\\d{4}\\.out \\(${liveOrigin.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`))
+        expect(origin).toMatch(
+          new RegExp(
+            `^bundle items/\\d{4}\\.out \\(${liveOrigin.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`,
+          ),
+        )
       }
       const unrecorded = await replay.gather('vm', {kind: 'command', argv: ['ovs-vsctl', 'list-br']})
-      expect(unrecorded).toMatchObject({status: 'not-collected', error: `the bundle ${path} did not record \`ovs-vsctl list-br\` on vm`})
+      expect(unrecorded).toMatchObject({
+        status: 'not-collected',
+        error: `the bundle ${path} did not record \`ovs-vsctl list-br\` on vm`,
+      })
     } finally {
       await replay.close()
     }
@@ -97,7 +104,9 @@ describe('writing a bundle', () => {
     const path = join(work, 'existing')
     await mkdir(path)
     await writeFile(join(path, 'keep.txt'), 'operator notes\n')
-    await expect(createBundleWriter(path, META)).rejects.toThrow(`${path}: already exists; choose another path or remove it first (nothing was overwritten)`)
+    await expect(createBundleWriter(path, META)).rejects.toThrow(
+      `${path}: already exists; choose another path or remove it first (nothing was overwritten)`,
+    )
 
     const writer = await createBundleWriter(path, META, {overwrite: true})
     await writer.finish({complete: true})
@@ -137,7 +146,9 @@ describe('writing a bundle', () => {
       origin: 'ssh ctl-0',
     })
     await writer.finish({complete: true})
-    const raw = (await readFile(join(path, 'items', '0001.out'), 'utf8')) + (await readFile(join(path, 'bundle.json'), 'utf8'))
+    const raw =
+      (await readFile(join(path, 'items', '0001.out'), 'utf8')) +
+      (await readFile(join(path, 'bundle.json'), 'utf8'))
     expect(raw).not.toContain('Sup3rSecret')
     expect(raw).not.toContain('hunter2')
     expect(raw).toContain('mysql+pymysql://nova:***@db/nova')
@@ -170,7 +181,10 @@ setInterval(() => {}, 1000) // a long collection, waiting for Ctrl-C
 async function startChild(path: string) {
   const {script, code} = recordInChild(path)
   await writeFile(script, code)
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {cwd: REPO, stdio: ['ignore', 'pipe', 'pipe']})
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolveExit) =>
@@ -195,9 +209,15 @@ describe('an interrupted run', () => {
 
     const replay = await openBundle(path)
     try {
-      expect(replay.manifest).toMatchObject({complete: false, incompleteReason: 'interrupted (SIGINT)', playbook: 'ctrl-c'})
+      expect(replay.manifest).toMatchObject({
+        complete: false,
+        incompleteReason: 'interrupted (SIGINT)',
+        playbook: 'ctrl-c',
+      })
       expect(replay.description).toMatch(/, INCOMPLETE: interrupted \(SIGINT\)$/)
-      expect((await replay.gather('vm', {kind: 'command', argv: ['ovs-vsctl', 'show']})).stdout).toContain('Bridge br-int')
+      expect((await replay.gather('vm', {kind: 'command', argv: ['ovs-vsctl', 'show']})).stdout).toContain(
+        'Bridge br-int',
+      )
       const missing = await replay.gather('vm', {kind: 'command', argv: ['ovs-vsctl', 'list-br']})
       expect(missing.error).toContain('(the capture was interrupted (SIGINT))')
     } finally {
@@ -225,34 +245,40 @@ describe('opening a bad bundle', () => {
     await record(good)
   })
 
-  async function copyOfGood(name: string): Promise<string> {
+  function copyOfGood(name: string): string {
     const copy = join(work, name)
     execFileSync('cp', ['-a', good, copy])
     return copy
   }
 
   it('points at the line and column of broken JSON', async () => {
-    const copy = await copyOfGood('bad-json')
+    const copy = copyOfGood('bad-json')
     const text = await readFile(join(copy, 'bundle.json'), 'utf8')
     await writeFile(join(copy, 'bundle.json'), text.replace('"complete": true,', '"complete": true'))
     const lineOfComplete = text.split('\n').findIndex((line) => line.includes('"complete"')) + 2
-    await expect(openBundle(copy)).rejects.toThrow(new RegExp(`^${copy}/bundle\\.json:${lineOfComplete}:3: not valid JSON`))
+    await expect(openBundle(copy)).rejects.toThrow(
+      new RegExp(`^${copy}/bundle\\.json:${lineOfComplete}:3: not valid JSON`),
+    )
   })
 
   it('names a missing item file', async () => {
-    const copy = await copyOfGood('missing-item')
+    const copy = copyOfGood('missing-item')
     await rm(join(copy, 'items', '0002.out'))
-    await expect(openBundle(copy)).rejects.toThrow(`${copy}/items/0002.out: missing (item 2 of bundle.json); the bundle is incomplete or was edited`)
+    await expect(openBundle(copy)).rejects.toThrow(
+      `${copy}/items/0002.out: missing (item 2 of bundle.json); the bundle is incomplete or was edited`,
+    )
   })
 
   it('notices an item edited after capture', async () => {
-    const copy = await copyOfGood('edited-item')
+    const copy = copyOfGood('edited-item')
     await writeFile(join(copy, 'items', '0001.out'), 'everything is fine\n')
-    await expect(openBundle(copy)).rejects.toThrow(`${copy}/items/0001.out: does not match its sha256 in bundle.json; the bundle was edited`)
+    await expect(openBundle(copy)).rejects.toThrow(
+      `${copy}/items/0001.out: does not match its sha256 in bundle.json; the bundle was edited`,
+    )
   })
 
   it('asks for an upgrade when the bundle is newer than this cloudtriage', async () => {
-    const copy = await copyOfGood('version-2')
+    const copy = copyOfGood('version-2')
     const manifest = JSON.parse(await readFile(join(copy, 'bundle.json'), 'utf8')) as Record<string, unknown>
     await writeFile(join(copy, 'bundle.json'), JSON.stringify({...manifest, version: 2}))
     await expect(openBundle(copy)).rejects.toThrow(
@@ -272,6 +298,8 @@ describe('opening a bad bundle', () => {
   it('says what it expected of a directory without bundle.json', async () => {
     const empty = join(work, 'not-a-bundle')
     await mkdir(empty)
-    await expect(openBundle(empty)).rejects.toThrow(`${empty}: not a capture bundle: expected a bundle.json at its top`)
+    await expect(openBundle(empty)).rejects.toThrow(
+      `${empty}: not a capture bundle: expected a bundle.json at its top`,
+    )
   })
 })

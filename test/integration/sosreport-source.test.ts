@@ -70,21 +70,38 @@ describe.each(forms)('a sosreport given as %s', (_form, pathOf) => {
 
   it('reports the exit code the manifest recorded, and a command sos could not find as failed', async () => {
     const dumpe2fs = await source.gather('vm', {kind: 'command', argv: ['dumpe2fs', '-h', '/dev/vda']})
-    expect(dumpe2fs).toMatchObject({status: 'ok', exitCode: 1, origin: 'sosreport vm:sos_commands/filesys/dumpe2fs_-h_.dev.vda'})
+    expect(dumpe2fs).toMatchObject({
+      status: 'ok',
+      exitCode: 1,
+      origin: 'sosreport vm:sos_commands/filesys/dumpe2fs_-h_.dev.vda',
+    })
     expect(dumpe2fs.stdout).toContain("Couldn't find valid filesystem superblock")
 
     const ethtool = await source.gather('vm', {kind: 'command', argv: ['ethtool', '-i', 'lo']})
-    expect(ethtool).toMatchObject({status: 'failed', exitCode: 127, error: '`ethtool -i lo` was not found on vm when sos ran (exit 127)'})
+    expect(ethtool).toMatchObject({
+      status: 'failed',
+      exitCode: 127,
+      error: '`ethtool -i lo` was not found on vm when sos ran (exit 127)',
+    })
   })
 
   it('serves cat /proc/meminfo from the copied proc/meminfo', async () => {
     const gathered = await source.gather('vm', {kind: 'command', argv: ['cat', '/proc/meminfo']})
-    expect(gathered).toMatchObject({status: 'ok', exitCode: 0, origin: 'sosreport vm:proc/meminfo', truncated: false})
+    expect(gathered).toMatchObject({
+      status: 'ok',
+      exitCode: 0,
+      origin: 'sosreport vm:proc/meminfo',
+      truncated: false,
+    })
     expect(gathered.stdout).toMatch(/^MemTotal:\s+\d+ kB$/m)
   })
 
   it('follows the tailed-log symlink into sos_strings and marks the log truncated', async () => {
-    const gathered = await source.gather('vm', {kind: 'file', path: '/var/log/openvswitch/ovsdb-server.log', tailLines: 2})
+    const gathered = await source.gather('vm', {
+      kind: 'file',
+      path: '/var/log/openvswitch/ovsdb-server.log',
+      tailLines: 2,
+    })
     expect(gathered.status).toBe('ok')
     expect(gathered.truncated).toBe(true)
     expect(gathered.origin).toBe(
@@ -92,24 +109,40 @@ describe.each(forms)('a sosreport given as %s', (_form, pathOf) => {
     )
     const lines = gathered.stdout.split('\n').filter(Boolean)
     expect(lines).toHaveLength(2)
-    for (const line of lines) expect(line).toMatch(/^2026-11-22T04:2\d:\d\d\.\d{3}Z\|\d+\|\w+\|(?:DBG|INFO)\|/)
+    for (const line of lines)
+      expect(line).toMatch(/^2026-11-22T04:2\d:\d\d\.\d{3}Z\|\d+\|\w+\|(?:DBG|INFO)\|/)
   })
 
   it('reads the unit journal sos saved for journalctl -u', async () => {
-    const gathered = await source.gather('vm', {kind: 'command', argv: ['journalctl', '-u', 'ovs-vswitchd', '--no-pager']})
-    expect(gathered).toMatchObject({status: 'ok', origin: 'sosreport vm:sos_commands/openvswitch/journalctl_--no-pager_--unit_ovs-vswitchd'})
+    const gathered = await source.gather('vm', {
+      kind: 'command',
+      argv: ['journalctl', '-u', 'ovs-vswitchd', '--no-pager'],
+    })
+    expect(gathered).toMatchObject({
+      status: 'ok',
+      origin: 'sosreport vm:sos_commands/openvswitch/journalctl_--no-pager_--unit_ovs-vswitchd',
+    })
   })
 
   it('says the report does not contain what it never collected', async () => {
     const log = await source.gather('vm', {kind: 'file', path: '/var/log/nova/nova-compute.log'})
-    expect(log).toMatchObject({status: 'not-collected', exitCode: null, error: 'the sosreport for vm does not contain /var/log/nova/nova-compute.log'})
+    expect(log).toMatchObject({
+      status: 'not-collected',
+      exitCode: null,
+      error: 'the sosreport for vm does not contain /var/log/nova/nova-compute.log',
+    })
     const flows = await source.gather('vm', {kind: 'command', argv: ['ovs-ofctl', 'dump-flows', 'br-ex']})
     expect(flows.status).toBe('not-collected')
-    expect(flows.error).toBe('the sosreport for vm does not contain `ovs-ofctl dump-flows br-ex` (looked for sos_commands/*/ovs-ofctl_dump-flows_br-ex)')
+    expect(flows.error).toBe(
+      'the sosreport for vm does not contain `ovs-ofctl dump-flows br-ex` (looked for sos_commands/*/ovs-ofctl_dump-flows_br-ex)',
+    )
   })
 
   it('sends openstack requests for the api node to whichever report has them, and says none does', async () => {
-    const gathered = await source.gather(API_NODE, {kind: 'command', argv: ['openstack', 'server', 'list', '-f', 'json']})
+    const gathered = await source.gather(API_NODE, {
+      kind: 'command',
+      argv: ['openstack', 'server', 'list', '-f', 'json'],
+    })
     expect(gathered.status).toBe('not-collected')
     expect(gathered.error).toContain('sos only runs openstack commands when OS_* credentials are set')
   })
@@ -176,7 +209,10 @@ describe('hostile or secret content in an extracted report', () => {
     execFileSync('tar', ['xJf', VM_XZ, '-C', copy])
     const root = join(copy, VM_DIRNAME)
     await mkdir(join(root, 'etc', 'nova'), {recursive: true})
-    await writeFile(join(root, 'etc', 'nova', 'nova.conf'), '[DEFAULT]\ntransport_url = rabbit://nova:S3cr3tPw@10.0.0.5:5672/\n')
+    await writeFile(
+      join(root, 'etc', 'nova', 'nova.conf'),
+      '[DEFAULT]\ntransport_url = rabbit://nova:S3cr3tPw@10.0.0.5:5672/\n',
+    )
     await appendFile(join(root, 'etc', 'nova', 'nova.conf'), '[keystone_authtoken]\npassword = hunter2\n')
     await symlink('/etc/passwd', join(root, 'etc', 'escape'))
 

@@ -37,17 +37,24 @@ describe('parseBundleJson', () => {
   })
 
   it('tells the operator to upgrade for a newer version, before looking at any other field', () => {
-    expect(errorOf(JSON.stringify({format: 'cloudtriage-bundle', version: 2, somethingNew: true})).message).toBe(
+    expect(
+      errorOf(JSON.stringify({format: 'cloudtriage-bundle', version: 2, somethingNew: true})).message,
+    ).toBe(
       '/cases/b/bundle.json: bundle version 2 is newer than this cloudtriage supports (1); upgrade cloudtriage',
     )
   })
 
   it('refuses a JSON file that is not a bundle', () => {
-    expect(errorOf('{"name": "cloudtriage", "version": "0.1.0"}').message).toBe('/cases/b/bundle.json: not a cloudtriage bundle (format is missing)')
+    expect(errorOf('{"name": "cloudtriage", "version": "0.1.0"}').message).toBe(
+      '/cases/b/bundle.json: not a cloudtriage bundle (format is missing)',
+    )
   })
 
   it('names the field path of a schema problem', () => {
-    const bad = {...valid, items: [{key: 'k', node: 'vm', request: {kind: 'file', path: '/x'}, status: 'maybe'}]}
+    const bad = {
+      ...valid,
+      items: [{key: 'k', node: 'vm', request: {kind: 'file', path: '/x'}, status: 'maybe'}],
+    }
     expect(errorOf(JSON.stringify(bad)).message).toMatch(/^\/cases\/b\/bundle\.json: items\.0\.status: /)
   })
 
@@ -74,6 +81,8 @@ describe('parseBundleJson', () => {
 describe('positionOf', () => {
   it('turns a character offset into a 1-based line and column', () => {
     expect(positionOf('Unexpected token in JSON at position 6', 'ab\ncdef')).toEqual({line: 2, column: 4})
-    expect(positionOf('Expected double-quoted property name in JSON at position 2 (line 1 column 3)', '')).toEqual({line: 1, column: 3})
+    expect(
+      positionOf('Expected double-quoted property name in JSON at position 2 (line 1 column 3)', ''),
+    ).toEqual({line: 1, column: 3})
   })
 })

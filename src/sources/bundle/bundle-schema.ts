@@ -10,8 +10,16 @@ export const BUNDLE_FORMAT = 'cloudtriage-bundle'
 export const BUNDLE_VERSION = 1
 
 const requestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({kind: z.literal('command'), argv: z.array(z.string()).min(1), timeoutMs: z.number().int().positive().optional()}),
-  z.strictObject({kind: z.literal('file'), path: z.string().min(1), tailLines: z.number().int().nonnegative().optional()}),
+  z.strictObject({
+    kind: z.literal('command'),
+    argv: z.array(z.string()).min(1),
+    timeoutMs: z.number().int().positive().optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('file'),
+    path: z.string().min(1),
+    tailLines: z.number().int().nonnegative().optional(),
+  }),
 ])
 
 const itemSchema = z.object({
@@ -65,11 +73,17 @@ export function parseBundleJson(text: string, file: string): BundleManifest {
   }
   const head = raw as {format?: unknown; version?: unknown}
   if (head.format !== BUNDLE_FORMAT) {
-    throw new InputError(file, `not a cloudtriage bundle (format is ${JSON.stringify(head.format) ?? 'missing'})`)
+    throw new InputError(
+      file,
+      `not a cloudtriage bundle (format is ${JSON.stringify(head.format) ?? 'missing'})`,
+    )
   }
   const version = head.version
   if (typeof version === 'number' && Number.isInteger(version) && version > BUNDLE_VERSION) {
-    throw new InputError(file, `bundle version ${version} is newer than this cloudtriage supports (${BUNDLE_VERSION}); upgrade cloudtriage`)
+    throw new InputError(
+      file,
+      `bundle version ${version} is newer than this cloudtriage supports (${BUNDLE_VERSION}); upgrade cloudtriage`,
+    )
   }
   const parsed = bundleSchema.safeParse(raw)
   if (!parsed.success) {

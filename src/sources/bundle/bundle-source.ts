@@ -39,7 +39,8 @@ export async function openBundle(path: string): Promise<BundleSource> {
       extracted = await extractArchive(path)
       dir = await contentRoot(extracted.dir)
     }
-    if (!(await isBundleDir(dir))) throw new InputError(path, 'not a capture bundle: expected a bundle.json at its top')
+    if (!(await isBundleDir(dir)))
+      throw new InputError(path, 'not a capture bundle: expected a bundle.json at its top')
     const file = info.isFile() ? `${path}!bundle.json` : join(dir, 'bundle.json')
     const manifest = parseBundleJson(await readFile(join(dir, 'bundle.json'), 'utf8'), file)
     const outputs = await readItems(dir, manifest, info.isFile() ? `${path}!` : `${dir}/`)
@@ -50,17 +51,26 @@ export async function openBundle(path: string): Promise<BundleSource> {
   }
 }
 
-async function readItems(dir: string, manifest: BundleManifest, shownAs: string): Promise<Map<string, {item: BundleItem; stdout: string}>> {
+async function readItems(
+  dir: string,
+  manifest: BundleManifest,
+  shownAs: string,
+): Promise<Map<string, {item: BundleItem; stdout: string}>> {
   const byKey = new Map<string, {item: BundleItem; stdout: string}>()
   for (const [index, item] of manifest.items.entries()) {
     const where = `${shownAs}${item.stdoutFile}`
     const bytes = await readFile(join(dir, ...item.stdoutFile.split('/'))).catch(() => null)
-    if (bytes === null) throw new InputError(where, `missing (item ${index + 1} of bundle.json); the bundle is incomplete or was edited`)
+    if (bytes === null)
+      throw new InputError(
+        where,
+        `missing (item ${index + 1} of bundle.json); the bundle is incomplete or was edited`,
+      )
     if (createHash('sha256').update(bytes).digest('hex') !== item.sha256) {
       throw new InputError(where, 'does not match its sha256 in bundle.json; the bundle was edited')
     }
     const expectedKey = requestKey(item.node, item.request)
-    if (item.key !== expectedKey) throw new InputError(`${shownAs}bundle.json`, `items.${index}.key does not match its node and request`)
+    if (item.key !== expectedKey)
+      throw new InputError(`${shownAs}bundle.json`, `items.${index}.key does not match its node and request`)
     byKey.set(item.key, {item, stdout: bytes.toString('utf8')})
   }
   return byKey
@@ -80,14 +90,20 @@ class ReplaySource implements BundleSource {
     this.description = `bundle: ${manifest.items.length} items from ${manifest.nodes.length} nodes, captured ${manifest.createdAt} (${path})${state}`
   }
 
-  async nodes(): Promise<readonly NodeRef[]> {
-    return this.manifest.nodes
+  nodes(): Promise<readonly NodeRef[]> {
+    return Promise.resolve(this.manifest.nodes)
   }
 
-  async gather(node: string, request: EvidenceRequest): Promise<Gathered> {
+  gather(node: string, request: EvidenceRequest): Promise<Gathered> {
+    return Promise.resolve(this.replay(node, request))
+  }
+
+  private replay(node: string, request: EvidenceRequest): Gathered {
     const recorded = this.outputs.get(requestKey(node, request))
     if (!recorded) {
-      const interrupted = this.manifest.complete ? '' : ` (the capture was ${this.manifest.incompleteReason ?? 'incomplete'})`
+      const interrupted = this.manifest.complete
+        ? ''
+        : ` (the capture was ${this.manifest.incompleteReason ?? 'incomplete'})`
       return {
         node,
         request,

@@ -52,12 +52,20 @@ export function isTarGzPath(path: string): boolean {
  * Start a bundle at `path` (a directory, or `.tar.gz`/`.tgz`). Refuses an existing path unless
  * `overwrite`, and a path whose parent directory does not exist.
  */
-export async function createBundleWriter(path: string, meta: BundleMeta, options: BundleWriterOptions = {}): Promise<BundleWriter> {
+export async function createBundleWriter(
+  path: string,
+  meta: BundleMeta,
+  options: BundleWriterOptions = {},
+): Promise<BundleWriter> {
   const target = resolve(path)
   const parent = await stat(dirname(target)).catch(() => null)
-  if (!parent?.isDirectory()) throw new InputError(path, `cannot save a bundle here: ${dirname(target)} is not a directory`)
+  if (!parent?.isDirectory())
+    throw new InputError(path, `cannot save a bundle here: ${dirname(target)} is not a directory`)
   if (!options.overwrite && (await exists(target))) {
-    throw new InputError(path, 'already exists; choose another path or remove it first (nothing was overwritten)')
+    throw new InputError(
+      path,
+      'already exists; choose another path or remove it first (nothing was overwritten)',
+    )
   }
   const partial = `${target}.partial-${process.pid}`
   await rm(partial, {recursive: true, force: true})
@@ -87,7 +95,8 @@ class FileBundleWriter implements BundleWriter {
   }
 
   add(gathered: Gathered): Promise<void> {
-    if (this.state !== 'open') throw new Error(`bundle ${this.path} is already ${this.state}; cannot add more evidence`)
+    if (this.state !== 'open')
+      throw new Error(`bundle ${this.path} is already ${this.state}; cannot add more evidence`)
     // Number synchronously, so concurrent adds never share a file.
     const number = this.next++
     const write = this.write(number, gathered)
@@ -105,7 +114,10 @@ class FileBundleWriter implements BundleWriter {
     this.items.set(key, {
       key,
       node: gathered.node,
-      request: gathered.request.kind === 'command' ? {...gathered.request, argv: [...gathered.request.argv]} : {...gathered.request},
+      request:
+        gathered.request.kind === 'command'
+          ? {...gathered.request, argv: [...gathered.request.argv]}
+          : {...gathered.request},
       status: gathered.status,
       exitCode: gathered.exitCode,
       durationMs: gathered.durationMs,
@@ -136,7 +148,9 @@ class FileBundleWriter implements BundleWriter {
         nodes: this.nodes.map((node) => ({name: node.name, roles: [...node.roles]})),
         items: [...this.items.values()].sort((a, b) => a.stdoutFile.localeCompare(b.stdoutFile)),
       }
-      await writeFile(join(this.partial, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`, {mode: 0o600})
+      await writeFile(join(this.partial, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`, {
+        mode: 0o600,
+      })
       await this.moveIntoPlace()
       return manifest
     } catch (error) {
@@ -157,7 +171,10 @@ class FileBundleWriter implements BundleWriter {
     }
     if (await exists(this.target)) {
       if (!this.overwrite) {
-        throw new InputError(this.path, 'appeared while the bundle was being written; nothing was overwritten')
+        throw new InputError(
+          this.path,
+          'appeared while the bundle was being written; nothing was overwritten',
+        )
       }
       const old = `${this.target}.old-${process.pid}`
       await rename(this.target, old)

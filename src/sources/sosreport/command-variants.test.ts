@@ -25,12 +25,25 @@ describe('sosVariants', () => {
 
 describe('withoutFormatOptions', () => {
   it('removes every output-shaping option the openstack client accepts', () => {
-    expect(withoutFormatOptions(['openstack', 'network', 'agent', 'list', '--format=json', '-c', 'Host', '-c', 'Alive', '--noindent'])).toEqual([
+    expect(
+      withoutFormatOptions([
+        'openstack',
+        'network',
+        'agent',
+        'list',
+        '--format=json',
+        '-c',
+        'Host',
+        '-c',
+        'Alive',
+        '--noindent',
+      ]),
+    ).toEqual(['openstack', 'network', 'agent', 'list'])
+    expect(withoutFormatOptions(['openstack', 'server', 'show', '-fjson', 'vm-1'])).toEqual([
       'openstack',
-      'network',
-      'agent',
-      'list',
+      'server',
+      'show',
+      'vm-1',
     ])
-    expect(withoutFormatOptions(['openstack', 'server', 'show', '-fjson', 'vm-1'])).toEqual(['openstack', 'server', 'show', 'vm-1'])
   })
 })

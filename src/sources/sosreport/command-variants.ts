@@ -5,7 +5,15 @@
  */
 
 /** Options that only change how the openstack client prints: sos always captured its default table. */
-const OPENSTACK_FORMAT_OPTIONS_WITH_VALUE = new Set(['-f', '--format', '-c', '--column', '--sort-column', '--sort-ascending', '--max-width'])
+const OPENSTACK_FORMAT_OPTIONS_WITH_VALUE = new Set([
+  '-f',
+  '--format',
+  '-c',
+  '--column',
+  '--sort-column',
+  '--sort-ascending',
+  '--max-width',
+])
 const OPENSTACK_FORMAT_FLAGS = new Set(['--noindent', '--fit-width', '--print-empty', '--quote'])
 
 /**

@@ -51,10 +51,14 @@ describe('inferRoles', () => {
   it('does not call a node a load balancer for the stock haproxy.cfg, only for one with a frontend', () => {
     const stock = 'global\n\tlog /dev/log local0\ndefaults\n\tmode http\n'
     expect(inferRoles({...none, haproxyConfig: stock})).toEqual([])
-    expect(inferRoles({...none, haproxyConfig: `${stock}frontend nova_api\n\tbind 10.0.0.5:8774\n`})).toEqual(['loadbalancer'])
+    expect(inferRoles({...none, haproxyConfig: `${stock}frontend nova_api\n\tbind 10.0.0.5:8774\n`})).toEqual(
+      ['loadbalancer'],
+    )
   })
 
   it('finds nothing in a report without OpenStack services', () => {
-    expect(inferRoles({...none, paths: ['var/log/openvswitch/ovsdb-server.log', 'sos_commands/host/hostname']})).toEqual([])
+    expect(
+      inferRoles({...none, paths: ['var/log/openvswitch/ovsdb-server.log', 'sos_commands/host/hostname']}),
+    ).toEqual([])
   })
 })

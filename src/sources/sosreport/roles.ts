@@ -41,7 +41,11 @@ const SIGNS: Record<Role, RoleSigns> = {
       /^var\/log\/neutron\/(?:neutron-)?server\.log/,
       /^var\/log\/containers\/neutron\/server\.log/,
     ],
-    processes: [/\bnova-(?:api|conductor)(?![-\w])/, /\bneutron-server\b/, /\bkeystone-(?:all|wsgi-public|wsgi-admin)\b|\(wsgi:keystone/],
+    processes: [
+      /\bnova-(?:api|conductor)(?![-\w])/,
+      /\bneutron-server\b/,
+      /\bkeystone-(?:all|wsgi-public|wsgi-admin)\b|\(wsgi:keystone/,
+    ],
   },
   network: {
     paths: [/^var\/log\/(?:containers\/)?neutron\/(?:neutron-)?(?:l3|dhcp|metadata)-agent\.log/],
@@ -74,7 +78,9 @@ export function inferRoles(evidence: RoleEvidence): Role[] {
     const signs = SIGNS[role]
     if (signs.paths.some((sign) => evidence.paths.some((path) => sign.test(path)))) return true
     if (signs.processes.some((sign) => sign.test(hostProcesses(evidence.processes)))) return true
-    return role === 'loadbalancer' && evidence.haproxyConfig !== null && proxiesSomething(evidence.haproxyConfig)
+    return (
+      role === 'loadbalancer' && evidence.haproxyConfig !== null && proxiesSomething(evidence.haproxyConfig)
+    )
   })
 }
 

@@ -42,8 +42,14 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
   const commandFiles = await indexCommandFiles(root)
   const hostname = await readHostname(root, label)
   const roles = inferRoles({
-    paths: [...(await listTree(root, 'var/log', 3)), ...(await listTree(root, 'var/lib/mysql', 1)), ...[...commandFiles.values()].flat()],
-    processes: (await readFirst(root, ['sos_commands/process/ps_auxwww', 'sos_commands/process/ps_auxwwwm', 'ps'])) ?? '',
+    paths: [
+      ...(await listTree(root, 'var/log', 3)),
+      ...(await listTree(root, 'var/lib/mysql', 1)),
+      ...[...commandFiles.values()].flat(),
+    ],
+    processes:
+      (await readFirst(root, ['sos_commands/process/ps_auxwww', 'sos_commands/process/ps_auxwwwm', 'ps'])) ??
+      '',
     haproxyConfig: await readInside(root, 'etc/haproxy/haproxy.cfg'),
   })
   const capturedAt = await readCaptureTime(root, manifest?.startTime ?? null)
@@ -60,7 +66,12 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
 }
 
 export type CommandLocation =
-  | {readonly found: true; readonly relPath: string | null; readonly returnCode: number | null; readonly runTruncated: boolean}
+  | {
+      readonly found: true
+      readonly relPath: string | null
+      readonly returnCode: number | null
+      readonly runTruncated: boolean
+    }
   | {readonly found: false; readonly lookedFor: readonly string[]}
 
 /**
@@ -72,7 +83,13 @@ export function locateCommand(report: SosReport, argv: readonly string[]): Comma
   const names = sosVariants(argv).map((variant) => mangleCommand(variant))
   for (const name of names) {
     const entry = report.manifest.get(name)
-    if (entry) return {found: true, relPath: entry.filepath, returnCode: entry.returnCode, runTruncated: entry.truncated}
+    if (entry)
+      return {
+        found: true,
+        relPath: entry.filepath,
+        returnCode: entry.returnCode,
+        runTruncated: entry.truncated,
+      }
   }
   for (const name of names) {
     for (const candidate of [name, `openstack-hypervisor.${name}`, `microovn.${name}`]) {
@@ -115,13 +132,21 @@ export interface ReportText {
  * Read a file of the report, following sos's symlinks but never out of the report. Returns null when it
  * is absent or leads outside. Bounded by `maxBytes`: the head, or with `tailLines` the last lines.
  */
-export async function readReportText(report: SosReport, relPath: string, maxBytes: number, tailLines?: number): Promise<ReportText | null> {
+export async function readReportText(
+  report: SosReport,
+  relPath: string,
+  maxBytes: number,
+  tailLines?: number,
+): Promise<ReportText | null> {
   const real = await realInside(report.root, relPath)
   if (real === null) return null
   const size = (await stat(real)).size
   const realRel = relative(report.root, real).split(sep).join('/')
   const tailedBySos = realRel.startsWith('sos_strings/') && realRel.endsWith('.tailed')
-  const {text, cut} = tailLines === undefined ? await readHead(real, size, maxBytes) : await readTailLines(real, size, tailLines, maxBytes)
+  const {text, cut} =
+    tailLines === undefined
+      ? await readHead(real, size, maxBytes)
+      : await readTailLines(real, size, tailLines, maxBytes)
   return {text, realRel, truncated: tailedBySos || cut}
 }
 
@@ -138,7 +163,12 @@ async function readHead(path: string, size: number, maxBytes: number): Promise<{
 }
 
 /** The last `lines` lines, reading backwards in chunks so a 25 MB log costs only its tail. */
-async function readTailLines(path: string, size: number, lines: number, maxBytes: number): Promise<{text: string; cut: boolean}> {
+async function readTailLines(
+  path: string,
+  size: number,
+  lines: number,
+  maxBytes: number,
+): Promise<{text: string; cut: boolean}> {
   const handle = await open(path, 'r')
   try {
     const chunks: Buffer[] = []
@@ -181,7 +211,8 @@ async function indexCommandFiles(root: string): Promise<Map<string, string[]>> {
     else index.set(name, [rel])
   }
   // Prefer the shallowest path: sos_commands/<plugin>/<name> over namespace or container subfolders.
-  for (const list of index.values()) list.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+  for (const list of index.values())
+    list.sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
   return index
 }
 
@@ -202,7 +233,12 @@ async function listTree(root: string, sub: string, depth: number): Promise<strin
 }
 
 async function readHostname(root: string, label: string): Promise<string> {
-  const text = await readFirst(root, ['sos_commands/host/hostname', 'hostname', 'sos_commands/general/hostname', 'etc/hostname'])
+  const text = await readFirst(root, [
+    'sos_commands/host/hostname',
+    'hostname',
+    'sos_commands/general/hostname',
+    'etc/hostname',
+  ])
   const first = text?.split('\n')[0]?.trim()
   if (first) return first
   // sosreport-<host>[-<label>]-<date>-<id>: the host is all we can safely take when there is no label.

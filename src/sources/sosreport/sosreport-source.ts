@@ -7,11 +7,26 @@ import {join} from 'node:path'
 
 import {redactSecrets} from '../../collect/redact.js'
 import {InputError} from '../../model/errors.js'
-import {API_NODE, type CommandRequest, describeRequest, type EvidenceRequest, type FileRequest, type Gathered} from '../../model/evidence.js'
+import {
+  API_NODE,
+  type CommandRequest,
+  describeRequest,
+  type EvidenceRequest,
+  type FileRequest,
+  type Gathered,
+} from '../../model/evidence.js'
 import type {NodeRef} from '../../model/node.js'
 import {contentRoot, type ExtractedArchive, extractArchive, looksLikeArchiveName} from '../../util/archive.js'
 import type {EvidenceSource} from '../source.js'
-import {isSosReportDir, loadSosReport, locateCommand, locateSystemJournal, locateUnitJournal, readReportText, type SosReport} from './sos-report.js'
+import {
+  isSosReportDir,
+  loadSosReport,
+  locateCommand,
+  locateSystemJournal,
+  locateUnitJournal,
+  readReportText,
+  type SosReport,
+} from './sos-report.js'
 
 /** Per-item output cap, as for live sources: enough for a day of a busy service log's tail. */
 export const SOS_OUTPUT_CAP_BYTES = 16 * 1024 * 1024
@@ -30,7 +45,10 @@ export async function openSosreports(path: string): Promise<EvidenceSource> {
   try {
     const roots = await findReportRoots(path, extracted)
     if (roots.length === 0) {
-      throw new InputError(path, 'no sosreport found: expected a sosreport directory or archive (with sos_commands/ or version.txt and sos_reports/), or a directory of them')
+      throw new InputError(
+        path,
+        'no sosreport found: expected a sosreport directory or archive (with sos_commands/ or version.txt and sos_reports/), or a directory of them',
+      )
     }
     const reports = new Map<string, SosReport>()
     for (const root of roots) {
@@ -49,7 +67,11 @@ async function findReportRoots(path: string, extracted: ExtractedArchive[]): Pro
   if (info === null) throw new InputError(path, 'no such file or directory')
   if (info.isFile()) {
     const root = await reportInArchive(path, extracted)
-    if (root === null) throw new InputError(path, 'this archive holds no sosreport (no sos_commands/, or version.txt and sos_reports/)')
+    if (root === null)
+      throw new InputError(
+        path,
+        'this archive holds no sosreport (no sos_commands/, or version.txt and sos_reports/)',
+      )
     return [root]
   }
   if (await isSosReportDir(path)) return [path]
@@ -58,7 +80,9 @@ async function findReportRoots(path: string, extracted: ExtractedArchive[]): Pro
 
   // A case directory: every child that is a sosreport, extracted or not.
   const roots: string[] = []
-  for (const entry of (await readdir(path, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of (await readdir(path, {withFileTypes: true})).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const child = join(path, entry.name)
     if (entry.isDirectory()) {
       if (await isSosReportDir(child)) roots.push(child)
@@ -95,18 +119,25 @@ class SosreportSource implements EvidenceSource {
     private readonly opened: Opened,
   ) {
     const names = [...opened.reports.keys()]
-    this.description = names.length === 1 ? `sosreport: 1 node (${names[0] ?? ''}) from ${path}` : `sosreports: ${names.length} nodes from ${path}`
+    this.description =
+      names.length === 1
+        ? `sosreport: 1 node (${names[0] ?? ''}) from ${path}`
+        : `sosreports: ${names.length} nodes from ${path}`
   }
 
-  async nodes(): Promise<readonly NodeRef[]> {
-    return [...this.opened.reports].map(([name, report]) => ({name, roles: report.roles}))
+  nodes(): Promise<readonly NodeRef[]> {
+    return Promise.resolve([...this.opened.reports].map(([name, report]) => ({name, roles: report.roles})))
   }
 
   async gather(node: string, request: EvidenceRequest): Promise<Gathered> {
     if (node === API_NODE && !this.opened.reports.has(API_NODE)) return this.gatherApi(request)
     const report = this.opened.reports.get(node)
     if (!report) {
-      return notCollected(node, request, `no sosreport for node ${node} in ${this.path}; reports cover: ${[...this.opened.reports.keys()].join(', ')}`)
+      return notCollected(
+        node,
+        request,
+        `no sosreport for node ${node} in ${this.path}; reports cover: ${[...this.opened.reports.keys()].join(', ')}`,
+      )
     }
     return request.kind === 'file' ? gatherFile(node, report, request) : gatherCommand(node, report, request)
   }
@@ -134,11 +165,26 @@ class SosreportSource implements EvidenceSource {
 async function gatherFile(node: string, report: SosReport, request: FileRequest): Promise<Gathered> {
   const rel = request.path.replace(/^\/+/, '')
   const read = await readReportText(report, rel, SOS_OUTPUT_CAP_BYTES, request.tailLines)
-  if (read === null) return notCollected(node, request, `the sosreport for ${node} does not contain ${request.path}`)
-  return ok(node, request, report, read.text, read.realRel === rel ? rel : `${rel} -> ${read.realRel}`, read.truncated, 0, 0)
+  if (read === null)
+    return notCollected(node, request, `the sosreport for ${node} does not contain ${request.path}`)
+  return ok(
+    node,
+    request,
+    report,
+    read.text,
+    read.realRel === rel ? rel : `${rel} -> ${read.realRel}`,
+    read.truncated,
+    0,
+    0,
+  )
 }
 
-async function gatherCommand(node: string, report: SosReport, request: CommandRequest, reportName = node): Promise<Gathered> {
+async function gatherCommand(
+  node: string,
+  report: SosReport,
+  request: CommandRequest,
+  reportName = node,
+): Promise<Gathered> {
   const argv = request.argv
   const program = (argv[0] ?? '').replace(/^.*\//, '')
 
@@ -154,35 +200,71 @@ async function gatherCommand(node: string, report: SosReport, request: CommandRe
 
   const location = locateCommand(report, argv)
   if (!location.found) {
-    return notCollected(node, request, `the sosreport for ${reportName} does not contain \`${describeRequest(request)}\` (looked for ${location.lookedFor.join(', ')})`)
+    return notCollected(
+      node,
+      request,
+      `the sosreport for ${reportName} does not contain \`${describeRequest(request)}\` (looked for ${location.lookedFor.join(', ')})`,
+    )
   }
   const {relPath, returnCode} = location
   const failure = failureOf(returnCode, request, reportName)
   const read = relPath === null ? null : await readReportText(report, relPath, SOS_OUTPUT_CAP_BYTES)
   if (failure) {
     return {
-      ...ok(node, request, report, read?.text ?? '', relPath ?? 'sos_reports/manifest.json', read?.truncated ?? false, returnCode, 0),
+      ...ok(
+        node,
+        request,
+        report,
+        read?.text ?? '',
+        relPath ?? 'sos_reports/manifest.json',
+        read?.truncated ?? false,
+        returnCode,
+        0,
+      ),
       status: failure.status,
       error: failure.error,
     }
   }
   if (read === null) {
-    return notCollected(node, request, `the sosreport for ${reportName} lists \`${describeRequest(request)}\` but its output file ${relPath ?? ''} is missing`)
+    return notCollected(
+      node,
+      request,
+      `the sosreport for ${reportName} lists \`${describeRequest(request)}\` but its output file ${relPath ?? ''} is missing`,
+    )
   }
-  return ok(node, request, report, read.text, relPath ?? read.realRel, read.truncated || location.runTruncated, returnCode, 0)
+  return ok(
+    node,
+    request,
+    report,
+    read.text,
+    relPath ?? read.realRel,
+    read.truncated || location.runTruncated,
+    returnCode,
+    0,
+  )
 }
 
 /** sos's own exit codes: 124 timeout, 126/127 could not run. Other codes are the command's answer. */
-function failureOf(code: number | null, request: CommandRequest, node: string): {status: 'failed' | 'timeout'; error: string} | null {
+function failureOf(
+  code: number | null,
+  request: CommandRequest,
+  node: string,
+): {status: 'failed' | 'timeout'; error: string} | null {
   const what = `\`${describeRequest(request)}\``
   if (code === 124) return {status: 'timeout', error: `${what} timed out when sos ran it on ${node}`}
-  if (code === 127) return {status: 'failed', error: `${what} was not found on ${node} when sos ran (exit 127)`}
-  if (code === 126) return {status: 'failed', error: `${what} could not be executed on ${node} when sos ran (exit 126)`}
+  if (code === 127)
+    return {status: 'failed', error: `${what} was not found on ${node} when sos ran (exit 127)`}
+  if (code === 126)
+    return {status: 'failed', error: `${what} could not be executed on ${node} when sos ran (exit 126)`}
   return null
 }
 
 /** `journalctl -u UNIT [-n N] …` → the unit's journal sos saved, else that unit's lines of the system journal. */
-async function gatherJournal(node: string, report: SosReport, request: CommandRequest): Promise<Gathered | null> {
+async function gatherJournal(
+  node: string,
+  report: SosReport,
+  request: CommandRequest,
+): Promise<Gathered | null> {
   const unit = optionValue(request.argv, ['-u', '--unit'])
   if (unit === null) return null
   const lines = Number(optionValue(request.argv, ['-n', '--lines']) ?? Number.NaN)
@@ -195,12 +277,25 @@ async function gatherJournal(node: string, report: SosReport, request: CommandRe
   const system = locateSystemJournal(report)
   const read = system ? await readReportText(report, system, SOS_OUTPUT_CAP_BYTES) : null
   if (!system || !read) {
-    return notCollected(node, request, `the sosreport for ${node} has no journal for ${unit} (no journalctl_--no-pager_--unit_${unit} and no logs plugin journal)`)
+    return notCollected(
+      node,
+      request,
+      `the sosreport for ${node} has no journal for ${unit} (no journalctl_--no-pager_--unit_${unit} and no logs plugin journal)`,
+    )
   }
   const identifier = unit.replace(/\.service$/, '')
   const own = read.text.split('\n').filter((line) => journalLineIdentifier(line) === identifier)
   const kept = tailLines === undefined ? own : own.slice(-tailLines)
-  return ok(node, request, report, kept.join('\n') + (kept.length > 0 ? '\n' : ''), `${system} (lines from ${identifier})`, read.truncated, 0, 0)
+  return ok(
+    node,
+    request,
+    report,
+    kept.join('\n') + (kept.length > 0 ? '\n' : ''),
+    `${system} (lines from ${identifier})`,
+    read.truncated,
+    0,
+    0,
+  )
 }
 
 /** "Nov 22 04:21:53 host nova-compute[123]: msg" → "nova-compute". */
@@ -215,13 +310,23 @@ export function optionValue(argv: readonly string[], names: readonly string[]): 
     for (const name of names) {
       if (arg === name) return argv[i + 1] ?? null
       if (name.startsWith('--') && arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
-      if (!name.startsWith('--') && arg.startsWith(name) && arg.length > name.length) return arg.slice(name.length)
+      if (!name.startsWith('--') && arg.startsWith(name) && arg.length > name.length)
+        return arg.slice(name.length)
     }
   }
   return null
 }
 
-function ok(node: string, request: EvidenceRequest, report: SosReport, text: string, rel: string, truncated: boolean, exitCode: number | null, durationMs: number): Gathered {
+function ok(
+  node: string,
+  request: EvidenceRequest,
+  report: SosReport,
+  text: string,
+  rel: string,
+  truncated: boolean,
+  exitCode: number | null,
+  durationMs: number,
+): Gathered {
   return {
     node,
     request,
@@ -237,5 +342,16 @@ function ok(node: string, request: EvidenceRequest, report: SosReport, text: str
 }
 
 function notCollected(node: string, request: EvidenceRequest, error: string): Gathered {
-  return {node, request, status: 'not-collected', exitCode: null, stdout: '', stderr: '', durationMs: 0, truncated: false, origin: 'sosreport', error: redactSecrets(error)}
+  return {
+    node,
+    request,
+    status: 'not-collected',
+    exitCode: null,
+    stdout: '',
+    stderr: '',
+    durationMs: 0,
+    truncated: false,
+    origin: 'sosreport',
+    error: redactSecrets(error),
+  }
 }
