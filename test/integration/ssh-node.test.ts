@@ -4,6 +4,7 @@
  */
 import {execFileSync, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -148,7 +149,7 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
 
   it('passes hostile arguments through the remote shell verbatim without running them', async () => {
     const canary = join(dir, 'CANARY')
-    const hostile = `x'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\`"; touch ${canary} #`
+    const hostile = `x'; touch ${canary}; echo '$(touch ${canary})\`touch ${canary}\`"; touch ${canary} #\n touch ${canary} ünï ✓`
     const n = node()
     const grep = await n.gather({
       kind: 'command',
@@ -232,6 +233,49 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     const result = await node({}, {name: 'compute-1', port}).gather({kind: 'command', argv: ['uname']})
     expect(result.status).toBe('unreachable')
     expect(result.error).toMatch(new RegExp(`^compute-1 \\(127\\.0\\.0\\.1:${port}\\): connection refused`))
+  })
+
+  it('offers the host key type known_hosts has, when the server has several', async () => {
+    const rsaHostKey = generateKeyPair(dir, 'ssh_host_rsa_key', 'rsa')
+    const both = await startSshd({authorizedKeys: [clientKey.publicLine], extraHostKeys: [rsaHostKey]})
+    try {
+      // Only the RSA key is known; ssh2 on its own would negotiate Ed25519 first and see a "changed" key.
+      const rsaOnly = join(dir, 'known_hosts_rsa_only')
+      writeFileSync(rsaOnly, `[127.0.0.1]:${both.port} ${rsaHostKey.publicLine}\n`)
+      const result = await node({knownHostsPath: rsaOnly}, {port: both.port}).gather({
+        kind: 'command',
+        argv: ['uname'],
+      })
+      expect(result.status).toBe('ok')
+    } finally {
+      await both.stop()
+    }
+  })
+
+  it('remembers an unreachable node, so later requests fail at once with the same reason', async () => {
+    const closed = await startSshd({authorizedKeys: []})
+    await closed.stop()
+    const n = node({}, {port: closed.port})
+    const first = await n.gather({kind: 'command', argv: ['uname']})
+    const second = await n.gather({kind: 'command', argv: ['uptime']})
+    expect(second.status).toBe('unreachable')
+    expect(second.error).toBe(first.error)
+    expect(second.durationMs).toBeLessThan(50)
+  })
+
+  it('gives up on a server that accepts TCP but never speaks SSH, at the connect timeout', async () => {
+    const silent = createServer(() => undefined)
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const address = silent.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    try {
+      const result = await node({connectTimeoutMs: 1_000}, {port}).gather({kind: 'command', argv: ['uname']})
+      expect(result.status).toBe('unreachable')
+      expect(result.error).toBe(`node-a (127.0.0.1:${port}): no SSH handshake within 1 s`)
+      expect(result.durationMs).toBeLessThan(3_000)
+    } finally {
+      silent.close()
+    }
   })
 
   describe('through a ProxyJump bastion (a second real sshd)', () => {

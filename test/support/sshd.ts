@@ -40,6 +40,8 @@ export interface SshdOptions {
   readonly authorizedKeys: readonly string[]
   /** Reuse an existing host key (e.g. to restart on the same identity); generated when absent. */
   readonly hostKey?: KeyPair
+  /** More host keys the server offers besides `hostKey` (e.g. an RSA one); not written to known_hosts. */
+  readonly extraHostKeys?: readonly KeyPair[]
   /** sshd LogLevel; DEBUG1 shows forwarded (ProxyJump) connections. Default VERBOSE. */
   readonly logLevel?: 'VERBOSE' | 'DEBUG1'
 }
@@ -94,7 +96,12 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freeLoopbackPort()
     try {
-      return await launch(dir, port, hostKey, options.logLevel ?? 'VERBOSE')
+      return await launch(
+        dir,
+        port,
+        [hostKey, ...(options.extraHostKeys ?? [])],
+        options.logLevel ?? 'VERBOSE',
+      )
     } catch (error) {
       lastError = error
     }
@@ -103,14 +110,20 @@ export async function startSshd(options: SshdOptions): Promise<TestSshd> {
   throw lastError
 }
 
-async function launch(dir: string, port: number, hostKey: KeyPair, logLevel: string): Promise<TestSshd> {
+async function launch(
+  dir: string,
+  port: number,
+  hostKeys: readonly KeyPair[],
+  logLevel: string,
+): Promise<TestSshd> {
+  const hostKey = hostKeys[0] as KeyPair
   const configPath = join(dir, 'sshd_config')
   writeFileSync(
     configPath,
     [
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
-      `HostKey ${hostKey.privatePath}`,
+      ...hostKeys.map((key) => `HostKey ${key.privatePath}`),
       `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'UsePAM no',
