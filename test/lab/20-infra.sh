@@ -25,6 +25,9 @@ for db in "${dbs[@]}"; do
   sql+="CREATE DATABASE IF NOT EXISTS $db;"
   sql+="CREATE USER IF NOT EXISTS '$user'@'127.0.0.1' IDENTIFIED BY '$LAB_PW';"
   sql+="CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$LAB_PW';"
+  # The password may have been regenerated (down.sh --purge): always set it.
+  sql+="ALTER USER '$user'@'127.0.0.1' IDENTIFIED BY '$LAB_PW';"
+  sql+="ALTER USER '$user'@'localhost' IDENTIFIED BY '$LAB_PW';"
   sql+="GRANT ALL PRIVILEGES ON $db.* TO '$user'@'127.0.0.1';"
   sql+="GRANT ALL PRIVILEGES ON $db.* TO '$user'@'localhost';"
 done

@@ -18,7 +18,10 @@ fi
 if $purge && daemon_running mariadb; then
   mariadb -e "DROP DATABASE IF EXISTS keystone; DROP DATABASE IF EXISTS glance; DROP DATABASE IF EXISTS placement;
     DROP DATABASE IF EXISTS nova_api; DROP DATABASE IF EXISTS nova; DROP DATABASE IF EXISTS nova_cell0;
-    DROP DATABASE IF EXISTS neutron; DROP DATABASE IF EXISTS cinder;" || log "could not drop databases"
+    DROP DATABASE IF EXISTS neutron; DROP DATABASE IF EXISTS cinder;
+    DROP USER IF EXISTS keystone@'127.0.0.1', keystone@localhost, glance@'127.0.0.1', glance@localhost,
+      placement@'127.0.0.1', placement@localhost, nova@'127.0.0.1', nova@localhost,
+      neutron@'127.0.0.1', neutron@localhost, cinder@'127.0.0.1', cinder@localhost;" || log "could not drop databases"
 fi
 
 # Processes that leave their session (gotcha 13): dnsmasq from the DHCP agent, by its pid file.
@@ -26,26 +29,23 @@ for f in /var/lib/neutron/dhcp/*/pid; do
   [[ -s $f ]] && kill "$(<"$f")" 2>/dev/null || true
 done
 
-stop_group() { local d; for d in "$@"; do [[ -e $(pidfile "$d") ]] && stop_daemon "$d" "${GRACE:-10}"; done; return 0; }
 names() { local f; for f in "$LAB_RUN"/$1.pid; do [[ -e $f ]] && basename "$f" .pid; done; return 0; }
 
-stop_group $(names 'sshd-*')
-# A node's PID 1 takes every process of the node with it; the OVS agent may ignore TERM for >15 s.
-for n in "${LAB_COMPUTES[@]}"; do stop_group "nova-compute-$n" "neutron-openvswitch-agent-$n"; done
-GRACE=3 stop_group $(names 'node-*') $(names 'fwd-*')
-rm -f "$LAB_RUN"/nodes/*.holder "$LAB_RUN"/nodes/*.ready "$LAB_RUN"/*-compute-[0-9].pid
-stop_group cinder-volume cinder-scheduler cinder-api
-stop_group neutron-dhcp-agent neutron-openvswitch-agent neutron-server
-stop_group nova-api nova-conductor nova-scheduler placement glance-api keystone
-stop_group ovs-vswitchd ovsdb-server haproxy
+# Everything but the two stores at once; a node's PID 1 takes every process of the node with it.
+stop_daemons 10 $(names 'sshd-*') $(names 'nova-compute-*') $(names 'neutron-openvswitch-agent-*') \
+  $(names 'node-*') $(names 'fwd-*') cinder-volume cinder-scheduler cinder-api \
+  neutron-dhcp-agent neutron-openvswitch-agent neutron-server nova-api nova-conductor nova-scheduler \
+  placement glance-api keystone ovs-vswitchd ovsdb-server haproxy
+rm -f "$LAB_RUN"/nodes/*.holder "$LAB_RUN"/nodes/*.ready
 if daemon_running rabbitmq; then
   timeout 60 rabbitmqctl -q stop >/dev/null 2>&1 || true
-  stop_group rabbitmq
+  stop_daemons 10 rabbitmq
 fi
 # epmd daemonizes out of RabbitMQ's session; it is ours if it listens on the lab's 127.0.0.1:4369.
 epmd_pid=$(ss -Hltnp 'sport = :4369' 2>/dev/null | sed -n 's/.*"epmd",pid=\([0-9]*\).*/\1/p' | head -1)
 [[ -n $epmd_pid ]] && kill "$epmd_pid" 2>/dev/null || true
-stop_group mariadb $(names '*')
+stop_daemons 20 mariadb
+stop_daemons 5 $(names '*')
 
 # ---- verify no lab process survived (before --purge removes the pid files) ----
 left=0

@@ -47,7 +47,7 @@ LAB_PACKAGES=(
   openvswitch-switch
   cinder-api cinder-scheduler cinder-volume
   haproxy openssh-server socat sosreport stress-ng systemd-journal-remote
-  qemu-utils sudo iproute2 procps time util-linux crudini
+  qemu-utils sudo iproute2 procps time util-linux crudini faketime
 )
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -113,6 +113,27 @@ stop_daemon() {
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$(pidfile "$name")"
+}
+
+# stop_daemons GRACE NAME...: like stop_daemon for many at once (TERM all, wait, KILL the rest),
+# so a slow one (the OVS agent ignores TERM for >15 s, gotcha 13) does not serialise the others.
+stop_daemons() {
+  local grace=$1; shift
+  local -A pids=()
+  local n p
+  for n in "$@"; do p=$(daemon_pid "$n") && pids[$n]=$p || rm -f "$(pidfile "$n")"; done
+  for n in "${!pids[@]}"; do kill -TERM -- "-${pids[$n]}" 2>/dev/null || kill -TERM "${pids[$n]}" 2>/dev/null || true; done
+  local t=0 alive
+  while ((t < grace * 10)); do
+    alive=0
+    for n in "${!pids[@]}"; do kill -0 "${pids[$n]}" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1; ((t++)) || true
+  done
+  for n in "${!pids[@]}"; do
+    kill -KILL -- "-${pids[$n]}" 2>/dev/null || true
+    rm -f "$(pidfile "$n")"
+  done
 }
 
 # ---------- nodes ----------
@@ -271,3 +292,46 @@ INI
 
 # json_get KEY...: print the KEYs of the JSON object on stdin, space-separated (one line).
 json_get() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(str(d.get(k)) for k in sys.argv[1:]))' "$@"; }
+
+# ---------- one place that knows how each lab daemon is started (stages, faults and heals use it) ----------
+
+# start_service NAME [NODE]: start one lab daemon (idempotent). NODE defaults to controller-0.
+start_service() {
+  local name=$1 node=${2:-controller-0}
+  case $name in
+    nova-compute)
+      start_node_daemon nova-compute "$node" nova -- /usr/bin/nova-compute --config-file /etc/nova/nova.conf ;;
+    neutron-openvswitch-agent)
+      start_node_daemon neutron-openvswitch-agent "$node" neutron -- /usr/bin/neutron-openvswitch-agent \
+        --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/plugins/ml2/openvswitch_agent.ini ;;
+    ovs-vswitchd)
+      start_node_daemon ovs-vswitchd "$node" root -- /usr/sbin/ovs-vswitchd unix:/run/openvswitch/db.sock \
+        --pidfile=/run/openvswitch/ovs-vswitchd.pid --log-file=/var/log/openvswitch/ovs-vswitchd.log ;;
+    neutron-dhcp-agent)
+      start_daemon neutron-dhcp-agent neutron -- /usr/bin/neutron-dhcp-agent \
+        --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/dhcp_agent.ini ;;
+    neutron-server)
+      start_daemon neutron-server neutron -- /usr/bin/neutron-server --config-file /etc/neutron/neutron.conf \
+        --config-file /etc/neutron/plugins/ml2/ml2_conf.ini ;;
+    nova-api|nova-conductor|nova-scheduler)
+      start_daemon "$name" nova -- "/usr/bin/$name" --config-file /etc/nova/nova.conf ;;
+    cinder-api|cinder-scheduler|cinder-volume)
+      start_daemon "$name" cinder -- "/usr/bin/$name" --config-file /etc/cinder/cinder.conf ;;
+    glance-api)
+      start_daemon glance-api glance -- /usr/bin/glance-api --config-file /etc/glance/glance-api.conf ;;
+    placement)
+      start_daemon placement placement -- /usr/bin/uwsgi_python3 --ini /etc/lab/placement-uwsgi.ini ;;
+    keystone)
+      start_daemon keystone keystone -- /usr/bin/uwsgi_python3 --ini /etc/lab/keystone-uwsgi.ini ;;
+    mariadb)
+      mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+      start_daemon mariadb root -- /usr/sbin/mariadbd --user=mysql --pid-file=/run/mysqld/mysqld.pid ;;
+    rabbitmq)
+      # Run the broker directly as its user: /usr/sbin/rabbitmq-server would su into a new session (gotcha 13).
+      start_daemon rabbitmq rabbitmq -- env ERL_EPMD_ADDRESS=127.0.0.1 /usr/lib/rabbitmq/bin/rabbitmq-server ;;
+    *) die "start_service: unknown lab service '$name'" ;;
+  esac
+}
+
+# stop_service NAME [NODE] [GRACE]
+stop_service() { stop_daemon "$(node_daemon "$1" "${2:-controller-0}")" "${3:-15}"; }

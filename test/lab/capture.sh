@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# npm run lab:capture -- <fault>   (or "healthy")
+# Injects the fault, brings the symptom about, records what the tool needs under
+# fixtures/lab/<fault>/ (raw command outputs, log tails, /proc samples, one small `sos report`
+# archive per node, PROVENANCE.md), then heals and checks health.
+# Every saved command output starts with "$ <command>" and ends with "[exit status: N]", as in
+# shared/reference/lab-captures/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_root
+load_secrets
+
+fault=${1:?usage: capture.sh <fault>|healthy   (fault.sh --list names the faults)}
+repo=$(cd "$LAB_DIR/../.." && pwd)
+out=$repo/fixtures/lab/$fault
+SSH=(ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes -o ConnectTimeout=10)
+t0=$SECONDS
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+bash "$LAB_DIR/health.sh" --wait 120 || die "the lab must be healthy before a capture (npm run lab:up)"
+rm -rf "$out"; mkdir -p "$out/sos"
+timings=$out/timings.txt
+mark() { printf '%-28s %4ds\n' "$1" $((SECONDS - t0)) >> "$timings"; }
+
+# record FILE CMD...: run CMD, save "$ CMD", its stdout+stderr and "[exit status: N]" to FILE.
+record() {
+  local file=$1; shift
+  local rc=0
+  { printf '$ %s\n' "$*"; timeout 120 "$@" 2>&1 || rc=$?; printf '[exit status: %d]\n' "$rc"; } > "$out/$file"
+}
+# on_node NODE FILE CMD: the same, but CMD runs on NODE over the lab's real ssh.
+on_node() {
+  local node=$1 file=$2 cmd=$3 rc=0
+  { printf '$ ssh %s %s\n' "$node" "$cmd"; timeout 120 "${SSH[@]}" "$node" "$cmd" 2>&1 || rc=$?
+    printf '[exit status: %d]\n' "$rc"; } > "$out/$node.$file"
+}
+
+# ---- inject and bring the symptom about ----
+if [[ $fault != healthy ]]; then
+  bash "$LAB_DIR/fault.sh" "$fault"; mark injected
+  bash "$LAB_DIR/fault.sh" --symptom "$fault" 2> "$out/symptom.txt" || true; mark symptom
+fi
+
+# ---- cloud-level views (openstack CLI, JSON) ----
+servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1; do
+  os server show "$s" >/dev/null 2>&1 && servers+=("$s"); done
+port=$(os port list --server vm-web-1 -f value -c ID | head -1)
+{
+  echo "openstack_server_list.txt server list --long -f json"
+  for s in "${servers[@]}"; do echo "openstack_server_show_$s.txt server show $s -f json"; done
+  echo "openstack_console_log_show_vm-web-1.txt console log show vm-web-1"
+  echo "openstack_port_list.txt port list --long -f json"
+  [[ -n $port ]] && echo "openstack_port_show_vm-web-1.txt port show $port -f json"
+  echo "openstack_security_group_rule_list_web.txt security group rule list web --long -f json"
+  echo "openstack_network_agent_list.txt network agent list -f json"
+  echo "openstack_network_show_private.txt network show private -f json"
+  echo "openstack_compute_service_list.txt compute service list -f json"
+  echo "openstack_hypervisor_list.txt hypervisor list --long -f json"
+  echo "openstack_volume_list.txt volume list --long -f json"
+  echo "openstack_volume_service_list.txt volume service list -f json"
+} > "$LAB_RUN/capture-cmds.txt"
+# ~2 s per openstack process (gotcha 15): run four at a time.
+while read -r file args; do
+  # shellcheck disable=SC2086
+  ( OS_TIMEOUT=60 record "$file" openstack $args ) &
+  while (($(jobs -rp | wc -l) >= 4)); do wait -n || true; done
+done < "$LAB_RUN/capture-cmds.txt"
+wait
+mark openstack
+
+# ---- per-node views, over ssh exactly as the tool will see them ----
+for node in "${LAB_NODES[@]}"; do
+  (
+    on_node "$node" ovs-vsctl_show.txt 'ovs-vsctl --timeout=10 show'
+    on_node "$node" ovs-ofctl_dump-flows_br-int.txt 'ovs-ofctl --timeout=10 dump-flows br-int'
+    on_node "$node" ovs-vsctl_list_interface.txt 'ovs-vsctl --timeout=10 --columns=name,ofport,mtu,mtu_request,external_ids list Interface'
+    on_node "$node" proc_loadavg.txt 'cat /proc/loadavg'
+    on_node "$node" proc_stat_1.txt 'cat /proc/stat'
+    sleep 1
+    on_node "$node" proc_stat_2.txt 'cat /proc/stat'
+    on_node "$node" proc_meminfo.txt 'cat /proc/meminfo'
+    on_node "$node" proc_pressure.txt 'for f in /proc/pressure/*; do echo "== $f"; cat "$f"; done'
+    on_node "$node" date.txt 'date -u +%Y-%m-%dT%H:%M:%SZ'
+    on_node "$node" ps.txt 'ps -eo pid,ppid,stat,pcpu,rss,etimes,args --sort=-pcpu | head -60'
+    if [[ $node == controller-0 ]]; then
+      logs=(nova/nova-api.log nova/nova-conductor.log nova/nova-scheduler.log neutron/neutron-server.log
+            neutron/neutron-openvswitch-agent.log neutron/neutron-dhcp-agent.log cinder/cinder-api.log
+            cinder/cinder-scheduler.log cinder/cinder-volume.log placement/placement-uwsgi.log
+            rabbitmq/rabbit@localhost.log openvswitch/ovs-vswitchd.log)
+    else
+      logs=(nova/nova-compute.log neutron/neutron-openvswitch-agent.log openvswitch/ovs-vswitchd.log openvswitch/ovsdb-server.log)
+    fi
+    for l in "${logs[@]}"; do
+      on_node "$node" "log_$(basename "$l").txt" "tail -n 300 /var/log/$l"
+    done
+  ) &
+done
+wait
+mark nodes
+
+# ---- one small sos report per node (restricted plugins, 1 MiB per log) ----
+sos_plugins() {
+  case $1 in
+    controller-0) echo openstack_nova,openstack_neutron,openstack_cinder,openvswitch,rabbitmq,host,process,memory,processor,date ;;
+    *) echo openstack_nova,openstack_neutron,openvswitch,host,process,memory,processor,date ;;
+  esac
+}
+for node in "${LAB_NODES[@]}"; do
+  tmp=/var/tmp/lab-sos-$node
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  rc=0
+  timeout 600 "${SSH[@]}" "$node" "sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} \
+    --log-size 1 --plugin-timeout 120 -o $(sos_plugins "$node")" > "$out/sos/$node.sos-report.txt" 2>&1 || rc=$?
+  echo "[exit status: $rc]" >> "$out/sos/$node.sos-report.txt"
+  sed -i "1i \$ ssh $node sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} --log-size 1 --plugin-timeout 120 -o $(sos_plugins "$node")" "$out/sos/$node.sos-report.txt"
+  archive=$(ls "$tmp"/sosreport-*.tar.xz 2>/dev/null | head -1 || true)
+  if [[ -n $archive ]]; then
+    cp "$archive" "$out/sos/$node.tar.xz"
+  else
+    log "no sos archive from $node (see $out/sos/$node.sos-report.txt)"
+  fi
+  rm -rf "$tmp"
+done
+mark sos
+
+# ---- HOOK(cloudtriage collect) ----
+# When `cloudtriage collect` exists, record a capture bundle with the tool itself, over the same ssh.
+collect_note="cloudtriage collect: not available yet (bin/run.js has no collect command)"
+if (cd "$repo" && timeout 30 node bin/run.js collect --help >/dev/null 2>&1); then
+  if (cd "$repo" && timeout 600 node bin/run.js collect --inventory "$LAB_STATE/inventory.yaml" \
+        --out "$out/bundle" > "$out/collect.txt" 2>&1); then
+    collect_note="cloudtriage collect: bundle in bundle/ (command in collect.txt)"
+  else
+    collect_note="cloudtriage collect: FAILED, see collect.txt"
+  fi
+fi
+mark collect
+
+# ---- heal ----
+if [[ $fault != healthy ]]; then
+  bash "$LAB_DIR/fault.sh" --heal "$fault"; mark healed
+fi
+
+# ---- no secret may leave the lab ----
+if grep -rqF -- "$LAB_PW" "$out" --exclude='*.tar.xz'; then die "lab password found in $out; capture discarded" ; fi
+for a in "$out"/sos/*.tar.xz; do
+  [[ -e $a ]] || continue
+  if xz -dc "$a" | grep -aqF -- "$LAB_PW"; then
+    rm -f "$a"; log "lab password found in $(basename "$a"); archive removed"
+  fi
+done
+
+# ---- provenance ----
+{
+  echo "# fixtures/lab/$fault"
+  echo
+  echo "Captured from the real cloudtriage lab (test/lab/, OpenStack Zed from Debian bookworm) by"
+  echo "\`npm run lab:capture -- $fault\` on $started. Nothing here was edited by hand."
+  echo
+  echo "- Fault: \`$fault\` — $(bash "$LAB_DIR/fault.sh" --list | awk -v f="$fault" '$1==f{ $1=""; sub(/^ /,""); print }')"
+  echo "- Lab: controller-0 127.0.1.10, compute-0 127.0.1.11, compute-1 127.0.1.12 (namespaces on one host);"
+  echo "  service_down_time=$LAB_SERVICE_DOWN_TIME s, report_interval=$LAB_REPORT_INTERVAL s, agent_down_time=$LAB_AGENT_DOWN_TIME s (lowered for CI)."
+  echo "- Host: $(uname -sr), $(nproc) CPUs, $(free -m | awk '/^Mem:/{print $2}') MiB RAM."
+  echo "- Files: \`openstack_*.txt\` cloud views; \`<node>.*.txt\` command outputs over ssh on each node;"
+  echo "  \`sos/<node>.tar.xz\` from \`sos report\` on the node; \`symptom.txt\` what the trigger saw;"
+  echo "  \`timings.txt\` seconds since the start. Each output starts with \`\$ <command>\` and ends with \`[exit status: N]\`."
+  echo "- $collect_note"
+  echo
+  echo "## Package versions (dpkg-query)"
+  echo
+  echo '```'
+  dpkg-query -W -f='${Package} ${Version}\n' nova-common neutron-common cinder-common keystone glance-common \
+    placement-common openvswitch-switch mariadb-server rabbitmq-server python3-openstackclient sosreport stress-ng 2>/dev/null
+  echo '```'
+} > "$out/PROVENANCE.md"
+mark done
+log "capture of $fault in $out ($(du -sh "$out" | cut -f1), $((SECONDS - t0))s)"

@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# npm run lab:fault -- <name>            inject a fault
+# npm run lab:fault -- --heal <name>     undo it and wait until the lab is healthy again
+# npm run lab:fault -- --symptom <name>  bring the user-visible symptom about (e.g. a boot that fails)
+# npm run lab:fault -- --list            list the faults
+#
+# Each fault records its undo information in /run/lab/faults/<name>. Heals are idempotent.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_root
+
+FAULT_DIR=$LAB_RUN/faults
+mkdir -p "$FAULT_DIR"
+
+# name|description — the order is the priority order of the brief.
+FAULTS=(
+  "nova-compute-down|nova-compute stopped on compute-0 (service goes down after service_down_time)"
+  "ovs-agent-down|neutron-openvswitch-agent killed on compute-0 (agent dead after agent_down_time)"
+  "ovs-vswitchd-down|ovs-vswitchd stopped on compute-0 (br-int gone from OpenFlow; ovsdb still says connected)"
+  "sg-no-ssh|tcp/22 ingress rule removed from security group 'web' of vm-web-1"
+  "sg-no-egress|all egress rules removed from security group 'web'"
+  "port-tag-removed|vm-web-1's port on compute-0 br-int loses its VLAN tag and its per-port flows"
+  "port-binding-failed|OVS agent dead on compute-1, then a server pinned to compute-1 fails to bind its port"
+  "mtu-mismatch|vm-web-1's VIF MTU set to 1500 on a 1450 (vxlan) network"
+  "dhcp-agent-down|neutron-dhcp-agent stopped on controller-0"
+  "node-cpu-saturated|stress-ng saturates every CPU from inside compute-0 while a boot there times out"
+  "nova-conductor-down|nova-conductor stopped (new boots stay BUILD, computes log MessagingTimeout)"
+  "placement-down|placement API stopped (boots fail with NoValidHost)"
+  "rabbitmq-down|RabbitMQ stopped (casts hang, services and agents go down)"
+  "cinder-volume-down|cinder-volume stopped (new volumes go to error)"
+  "clock-skew|compute-1's processes see the wall clock 10 minutes ahead (libfaketime via the node's /etc/ld.so.preload)"
+)
+
+fault_names() { local f; for f in "${FAULTS[@]}"; do echo "${f%%|*}"; done; }
+
+vm_port() { os port list --server vm-web-1 -f value -c ID | head -1; }
+tap_of() { echo "tap${1:0:11}"; }
+wait_server_status() { # NAME STATUS_REGEX SECONDS
+  local end=$((SECONDS + $3)) s
+  while ((SECONDS < end)); do
+    s=$(os server show "$1" -f value -c status 2>/dev/null || echo MISSING)
+    [[ $s =~ ^($2)$ ]] && { echo "$s"; return 0; }
+    sleep 2
+  done
+  echo "${s:-MISSING}"; return 1
+}
+agent_alive() { # HOST -> prints True/False
+  os network agent list --host "$1" --agent-type open-vswitch -f value -c Alive
+}
+wait_agent() { # HOST True|False SECONDS
+  local end=$((SECONDS + $3))
+  until [[ $(agent_alive "$1") == "$2" ]]; do ((SECONDS < end)) || return 1; sleep 2; done
+}
+wait_service_state() { # BINARY HOST up|down SECONDS
+  local end=$((SECONDS + $4))
+  until [[ $(os compute service list --service "$1" --host "$2" -f value -c State 2>/dev/null) == "$3" ]]; do
+    ((SECONDS < end)) || return 1; sleep 2
+  done
+}
+delete_server() { os server show "$1" >/dev/null 2>&1 && os server delete --wait "$1" >/dev/null 2>&1 || true; }
+
+# ---------------- inject / heal / symptom per fault ----------------
+
+inject_nova-compute-down() { stop_service nova-compute compute-0; }
+heal_nova-compute-down() { start_service nova-compute compute-0; }
+symptom_nova-compute-down() {
+  wait_service_state nova-compute compute-0 down 90 || log "compute-0 not yet reported down"
+  os compute service list --service nova-compute -f value -c Host -c State >&2
+}
+
+inject_ovs-agent-down() {
+  local d; d=$(node_daemon neutron-openvswitch-agent compute-0)
+  local pid; pid=$(daemon_pid "$d") || return 0
+  kill -KILL -- "-$pid"; rm -f "$(pidfile "$d")"
+}
+heal_ovs-agent-down() { start_service neutron-openvswitch-agent compute-0; }
+symptom_ovs-agent-down() {
+  wait_agent compute-0 False 90 || log "agent on compute-0 not yet reported dead"
+  os network agent list --host compute-0 -f value -c Binary -c Alive >&2
+}
+
+inject_ovs-vswitchd-down() { stop_service ovs-vswitchd compute-0; }
+heal_ovs-vswitchd-down() { start_service ovs-vswitchd compute-0; }
+symptom_ovs-vswitchd-down() { node_exec compute-0 ovs-ofctl dump-flows br-int >&2 || true; }
+
+inject_sg-no-ssh() {
+  local ids
+  ids=$(os security group rule list web --ingress --protocol tcp -f value -c ID -c 'Port Range' | awk '$2=="22:22"{print $1}')
+  [[ -n $ids ]] || { log "no tcp/22 ingress rule in 'web' (already injected?)"; return 0; }
+  # shellcheck disable=SC2086
+  os security group rule delete $ids
+  touch "$FAULT_DIR/sg-no-ssh"
+}
+heal_sg-no-ssh() {
+  if [[ -z $(os security group rule list web --ingress --protocol tcp -f value -c 'Port Range' | grep -x '22:22') ]]; then
+    os security group rule create --ingress --protocol tcp --dst-port 22 --description lab-ssh web >/dev/null
+  fi
+  rm -f "$FAULT_DIR/sg-no-ssh"
+}
+symptom_sg-no-ssh() { os security group rule list web -f value -c 'IP Protocol' -c Direction -c 'Port Range' >&2; }
+
+inject_sg-no-egress() {
+  local ids; ids=$(os security group rule list web --egress -f value -c ID)
+  # shellcheck disable=SC2086
+  [[ -z $ids ]] || os security group rule delete $ids
+}
+heal_sg-no-egress() {
+  local have; have=$(os security group rule list web --egress -f value -c Ethertype)
+  grep -qx IPv4 <<<"$have" || os security group rule create --egress --ethertype IPv4 web >/dev/null
+  grep -qx IPv6 <<<"$have" || os security group rule create --egress --ethertype IPv6 web >/dev/null
+}
+symptom_sg-no-egress() { symptom_sg-no-ssh; }
+
+inject_port-tag-removed() {
+  local port tap ofport
+  port=$(vm_port); tap=$(tap_of "$port")
+  ofport=$(node_exec compute-0 ovs-vsctl get Interface "$tap" ofport)
+  node_exec compute-0 ovs-vsctl get Port "$tap" tag > "$FAULT_DIR/port-tag-removed"
+  node_exec compute-0 ovs-vsctl clear Port "$tap" tag
+  # The openvswitch firewall keys the port's flows on in_port and reg5 (= ofport).
+  node_exec compute-0 ovs-ofctl del-flows br-int "in_port=$ofport"
+  node_exec compute-0 ovs-ofctl del-flows br-int "reg5=$ofport"
+}
+heal_port-tag-removed() {
+  # A restarted agent resyncs every port: tag and flows come back as neutron wants them.
+  stop_service neutron-openvswitch-agent compute-0 5
+  start_service neutron-openvswitch-agent compute-0
+  rm -f "$FAULT_DIR/port-tag-removed"
+}
+symptom_port-tag-removed() {
+  local tap; tap=$(tap_of "$(vm_port)")
+  node_exec compute-0 ovs-vsctl --columns=name,tag list Port "$tap" >&2
+}
+
+inject_port-binding-failed() {
+  local d; d=$(node_daemon neutron-openvswitch-agent compute-1)
+  local pid; pid=$(daemon_pid "$d") && { kill -KILL -- "-$pid"; rm -f "$(pidfile "$d")"; }
+  touch "$FAULT_DIR/port-binding-failed"
+}
+symptom_port-binding-failed() {
+  wait_agent compute-1 False 90 || log "agent on compute-1 not yet reported dead"
+  delete_server vm-bind-fail
+  OS_TIMEOUT=60 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+    --availability-zone nova:compute-1 vm-bind-fail >/dev/null || true
+  wait_server_status vm-bind-fail 'ERROR|ACTIVE' 120 >&2 || true
+  os server show vm-bind-fail -f value -c fault >&2 || true
+}
+heal_port-binding-failed() {
+  delete_server vm-bind-fail
+  start_service neutron-openvswitch-agent compute-1
+  rm -f "$FAULT_DIR/port-binding-failed"
+}
+
+inject_mtu-mismatch() {
+  local tap; tap=$(tap_of "$(vm_port)")
+  node_exec compute-0 ovs-vsctl set Interface "$tap" mtu_request=1500
+}
+heal_mtu-mismatch() {
+  local tap mtu; tap=$(tap_of "$(vm_port)"); mtu=$(os network show private -f value -c mtu)
+  node_exec compute-0 ovs-vsctl set Interface "$tap" "mtu_request=$mtu"
+}
+symptom_mtu-mismatch() {
+  local tap; tap=$(tap_of "$(vm_port)")
+  echo "network mtu $(os network show private -f value -c mtu), $tap mtu $(node_exec compute-0 ovs-vsctl get Interface "$tap" mtu)" >&2
+}
+
+inject_dhcp-agent-down() { stop_service neutron-dhcp-agent; }
+heal_dhcp-agent-down() { start_service neutron-dhcp-agent; }
+symptom_dhcp-agent-down() {
+  local end=$((SECONDS + 90))
+  until [[ $(os network agent list --agent-type dhcp -f value -c Alive) == False ]]; do ((SECONDS < end)) || break; sleep 2; done
+  os network agent list --agent-type dhcp -f value -c Host -c Alive >&2
+}
+
+inject_node-cpu-saturated() {
+  # Inside compute-0's namespaces, so `ps` on compute-0 shows it; /proc/loadavg is machine-wide.
+  start_node_daemon stress-ng compute-0 root -- stress-ng --cpu "$(( $(nproc) * 2 ))" --cpu-method matrixprod \
+    --timeout 1800 --quiet
+}
+heal_node-cpu-saturated() { stop_service stress-ng compute-0 5; delete_server vm-slow-1; }
+symptom_node-cpu-saturated() {
+  delete_server vm-slow-1
+  # The operation that times out: a boot on the saturated node with a deadline a healthy lab meets.
+  if OS_TIMEOUT=20 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+      --availability-zone nova:compute-0 --wait vm-slow-1 >/dev/null 2>&1; then
+    log "vm-slow-1 went ACTIVE within 20 s despite the load"
+  else
+    log "server create --wait on compute-0 timed out after 20 s (rc $?)"
+  fi
+  cat /proc/loadavg >&2
+}
+
+inject_nova-conductor-down() { stop_service nova-conductor; }
+heal_nova-conductor-down() { start_service nova-conductor; delete_server vm-stuck-1; }
+symptom_nova-conductor-down() {
+  delete_server vm-stuck-1
+  OS_TIMEOUT=60 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+    vm-stuck-1 >/dev/null || true
+  sleep 40   # past rpc_response_timeout (30 s): computes log MessagingTimeout
+  os server show vm-stuck-1 -f value -c status >&2 || true
+}
+
+inject_placement-down() { stop_service placement; }
+heal_placement-down() { start_service placement; wait_port 127.0.0.1 8778 60; delete_server vm-noplace-1; }
+symptom_placement-down() {
+  delete_server vm-noplace-1
+  OS_TIMEOUT=60 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+    vm-noplace-1 >/dev/null || true
+  wait_server_status vm-noplace-1 'ERROR|ACTIVE' 90 >&2 || true
+  os server show vm-noplace-1 -f value -c fault >&2 || true
+}
+
+inject_rabbitmq-down() { timeout 60 rabbitmqctl -q stop >/dev/null 2>&1 || true; stop_service rabbitmq; }
+heal_rabbitmq-down() {
+  start_service rabbitmq
+  wait_port 127.0.0.1 5672 90
+  wait_for 60 "rabbitmq ready" rabbitmqctl -q status
+}
+symptom_rabbitmq-down() {
+  # A cast blocks while RabbitMQ is down (gotcha 17): the client timeout is the symptom.
+  OS_TIMEOUT=30 os volume create --size 1 vol-norabbit-1 >/dev/null 2>&1 || log "volume create timed out/failed (rc $?)"
+}
+
+inject_cinder-volume-down() { stop_service cinder-volume; }
+heal_cinder-volume-down() {
+  start_service cinder-volume
+  os volume show vol-novol-1 >/dev/null 2>&1 && os volume delete --force vol-novol-1 >/dev/null 2>&1 || true
+}
+symptom_cinder-volume-down() {
+  local end=$((SECONDS + 90))
+  until [[ $(os volume service list --service cinder-volume -f value -c State) == down ]]; do ((SECONDS < end)) || break; sleep 2; done
+  os volume create --size 1 vol-novol-1 >/dev/null || true
+  sleep 8
+  os volume show vol-novol-1 -f value -c status >&2 || true
+}
+
+inject_clock-skew() {
+  local lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+  [[ -f $lib ]] || die "libfaketime is not installed (package faketime; test/lab/00-install.sh installs it)"
+  local root=$LAB_STATE/nodes/compute-1/root
+  echo "$lib" > "$root/etc/ld.so.preload.skew"
+  echo "+600" > "$root/etc/faketimerc"
+  # Only the node's own mount namespace sees these files; the host's clock is never touched.
+  # A bind mount needs an existing target; an empty /etc/ld.so.preload preloads nothing on the host.
+  if [[ ! -e /etc/ld.so.preload ]]; then : > /etc/ld.so.preload; touch "$FAULT_DIR/clock-skew.created-preload"; fi
+  if [[ ! -e /etc/faketimerc ]]; then : > /etc/faketimerc; touch "$FAULT_DIR/clock-skew.created-faketimerc"; fi
+  node_exec compute-1 mount --bind "$root/etc/ld.so.preload.skew" /etc/ld.so.preload
+  node_exec compute-1 mount --bind "$root/etc/faketimerc" /etc/faketimerc
+  # Restart the node's daemons so they run with the skewed clock.
+  stop_service nova-compute compute-1 5; start_service nova-compute compute-1
+  stop_service neutron-openvswitch-agent compute-1 5; start_service neutron-openvswitch-agent compute-1
+  touch "$FAULT_DIR/clock-skew"
+}
+heal_clock-skew() {
+  node_exec compute-1 umount /etc/ld.so.preload 2>/dev/null || true
+  node_exec compute-1 umount /etc/faketimerc 2>/dev/null || true
+  [[ -e $FAULT_DIR/clock-skew.created-preload && ! -s /etc/ld.so.preload ]] && rm -f /etc/ld.so.preload
+  [[ -e $FAULT_DIR/clock-skew.created-faketimerc && ! -s /etc/faketimerc ]] && rm -f /etc/faketimerc
+  rm -f "$FAULT_DIR"/clock-skew.created-*
+  stop_service nova-compute compute-1 5; start_service nova-compute compute-1
+  stop_service neutron-openvswitch-agent compute-1 5; start_service neutron-openvswitch-agent compute-1
+  rm -f "$FAULT_DIR/clock-skew"
+}
+symptom_clock-skew() {
+  echo "host: $(date -u +%T)  compute-1: $(ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes compute-1 date -u +%T)" >&2
+}
+
+# ---------------- CLI ----------------
+
+usage() { echo "usage: fault.sh <name> | --heal <name> | --symptom <name> | --list" >&2; exit 2; }
+known() { fault_names | grep -qx "$1" || { echo "unknown fault '$1'; try: fault.sh --list" >&2; exit 2; }; }
+
+case ${1:-} in
+  --list)
+    for f in "${FAULTS[@]}"; do printf '%-22s %s\n' "${f%%|*}" "${f#*|}"; done ;;
+  --heal)
+    [[ -n ${2:-} ]] || usage; known "$2"
+    log "healing $2"; "heal_$2"
+    bash "$LAB_DIR/health.sh" --wait "${HEAL_WAIT:-180}" ;;
+  --symptom)
+    [[ -n ${2:-} ]] || usage; known "$2"
+    log "bringing about the symptom of $2"; "symptom_$2" ;;
+  ""|-h|--help) usage ;;
+  *)
+    known "$1"; log "injecting $1"; "inject_$1"; log "injected $1" ;;
+esac
