@@ -315,5 +315,22 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
         `compute-9 (127.0.0.1:${port} via bastion): jump host failed: bastion (127.0.0.1:${bastion.port}) could not connect onward`,
       )
     })
+
+    it('names the bastion when the bastion itself is down', async () => {
+      const closed = await startSshd({authorizedKeys: []})
+      const port = closed.port
+      await closed.stop()
+      const jump = node({knownHostsPath: bothKnown}, {name: 'bastion', port})
+      const result = await node({knownHostsPath: bothKnown}, {name: 'compute-0'}, jump).gather({
+        kind: 'command',
+        argv: ['uname'],
+      })
+      expect(result.status).toBe('unreachable')
+      expect(result.error).toMatch(
+        new RegExp(
+          `^compute-0 \\(127\\.0\\.0\\.1:${sshd.port} via bastion\\): jump host failed: bastion \\(127\\.0\\.0\\.1:${port}\\): connection refused`,
+        ),
+      )
+    })
   })
 })

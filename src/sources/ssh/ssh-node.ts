@@ -138,7 +138,7 @@ export class SshNode {
           this.settings.outputCapBytes,
         ),
       )
-      const {status, error} = judge(result, request, timeoutMs)
+      const {status, error} = judge(result, request, timeoutMs, Date.now() - started)
       return {
         ...base,
         status,
@@ -167,7 +167,13 @@ export class SshNode {
 
   /** Open a TCP stream from this node to host:port (this node is someone's jump host). */
   async forwardTo(host: string, port: number): Promise<Duplex> {
-    const client = await this.connect()
+    let client: Client
+    try {
+      client = await this.connect()
+    } catch (error) {
+      // The hop's own failure, named after the hop, so "via bastion" errors say which link broke.
+      throw new NodeUnreachable(`${this.label}: ${(error as Error).message}`)
+    }
     return new Promise((resolve, reject) => {
       client.forwardOut('127.0.0.1', 0, host, port, (error, stream) => {
         if (error)
@@ -376,11 +382,14 @@ function judge(
   result: ExecResult,
   request: EvidenceRequest,
   timeoutMs: number,
+  elapsedMs: number,
 ): {status: GatherStatus; error?: string} {
   if (result.channelError)
     return {status: 'failed', error: `could not open a session: ${result.channelError}`}
-  // 124: `timeout` stopped it with TERM; 137: it ignored TERM and got KILL.
-  if (result.timedOut || result.exitCode === 124 || result.exitCode === 137) {
+  // 124: `timeout` stopped it with TERM; 137: it ignored TERM and got KILL. Only past the deadline: before
+  // it, 137 is some other SIGKILL (the OOM killer) and 124 the command's own exit status.
+  const stoppedRemotely = (result.exitCode === 124 || result.exitCode === 137) && elapsedMs >= timeoutMs
+  if (result.timedOut || stoppedRemotely) {
     return {
       status: 'timeout',
       error: `no result within ${Math.round(timeoutMs / 1000)} s; the command was stopped`,
