@@ -2,7 +2,7 @@
  * SshNode against a real OpenSSH sshd on 127.0.0.1 (see test/support/sshd.ts). No mocks: host keys,
  * authentication, quoting, timeouts and ProxyJump all go through OpenSSH itself.
  */
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFileSync, spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
@@ -224,6 +224,26 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     expect(result.error).toContain(
       `node-a (127.0.0.1:${sshd.port}): authentication failed for user root (tried: ${strangerKey.privatePath})`,
     )
+  })
+
+  it('authenticates with a key held only by a real ssh-agent', async () => {
+    const socket = join(dir, 'agent.sock')
+    const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'})
+    try {
+      for (let i = 0; i < 50 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50))
+      execFileSync('ssh-add', [clientKey.privatePath], {
+        env: {...process.env, SSH_AUTH_SOCK: socket},
+        stdio: 'ignore',
+      })
+      // The only identity file offered is one the server does not accept, so success means the agent worked.
+      const result = await node({agentSocket: socket}, {identityFiles: [strangerKey.privatePath]}).gather({
+        kind: 'command',
+        argv: ['uname'],
+      })
+      expect(result.status).toBe('ok')
+    } finally {
+      agent.kill()
+    }
   })
 
   it('reports connection refused as unreachable, naming the node and address', async () => {
