@@ -101,6 +101,23 @@ describe.skipIf(!sshdAvailable)('SshNode against a real sshd', () => {
     expect(acceptedLogins(sshd) - before).toBe(1)
   })
 
+  it('reconnects on next use when a working connection drops', async () => {
+    const n = node()
+    expect((await n.gather({kind: 'command', argv: ['uname']})).status).toBe('ok')
+    const before = acceptedLogins(sshd)
+    // Each connection is served by a child of the listening sshd; ending them drops our connection. The
+    // next request follows at once, before or after ssh2 notices: both must end in a fresh connection.
+    const children = spawnSync('pgrep', ['-P', String(sshd.pid)], {encoding: 'utf8'})
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean)
+    expect(children.length).toBeGreaterThan(0)
+    for (const pid of children) process.kill(Number(pid), 'SIGTERM')
+    const after = await n.gather({kind: 'command', argv: ['uname']})
+    expect(after.status).toBe('ok')
+    expect(acceptedLogins(sshd) - before).toBe(1)
+  })
+
   it('runs 12 commands at once on one connection without exceeding MaxSessions', async () => {
     const n = node({channelsPerConnection: 4})
     const results = await Promise.all(

@@ -28,6 +28,8 @@ export interface TestSshd {
   readonly port: number
   readonly dir: string
   readonly hostKey: KeyPair
+  /** The listening sshd; each connection is served by a child of it. */
+  readonly pid: number
   /** A known_hosts file that lists this server's real host key under `[127.0.0.1]:port`. */
   readonly knownHostsPath: string
   /** Everything sshd wrote to stderr (-e), for diagnosing a failed test. */
@@ -171,6 +173,7 @@ async function launch(
     port,
     dir,
     hostKey,
+    pid: child.pid ?? 0,
     knownHostsPath,
     log: () => log,
     stop: async () => {

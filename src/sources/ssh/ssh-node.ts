@@ -127,16 +127,10 @@ export class SshNode {
     }
 
     try {
-      const client = await this.connect()
       const timeoutMs =
         request.kind === 'command' && request.timeoutMs ? request.timeoutMs : this.settings.commandTimeoutMs
       const result = await this.channels(() =>
-        execute(
-          client,
-          remoteLine(argv, timeoutMs),
-          timeoutMs + LOCAL_GRACE_MS,
-          this.settings.outputCapBytes,
-        ),
+        this.execute(remoteLine(argv, timeoutMs), timeoutMs + LOCAL_GRACE_MS),
       )
       const {status, error} = judge(result, request, timeoutMs, Date.now() - started)
       return {
@@ -163,6 +157,29 @@ export class SshNode {
         error: `${this.label}: ${detail}`,
       }
     }
+  }
+
+  /**
+   * Run a command line on the shared connection. A connection that died before we noticed (ssh2 throws
+   * "Not connected", or the session open gets "No response from server") is reopened once; a second
+   * failure is the node's answer. Nothing ran on the dead connection, so retrying is safe.
+   */
+  private async execute(line: string, localDeadlineMs: number): Promise<ExecResult> {
+    const once = async (): Promise<ExecResult> =>
+      execute(await this.connect(), line, localDeadlineMs, this.settings.outputCapBytes)
+    let result: ExecResult
+    try {
+      result = await once()
+    } catch (error) {
+      if (!CONNECTION_GONE.test((error as Error).message)) throw error
+      this.connection = undefined
+      return once()
+    }
+    if (result.channelError && CONNECTION_GONE.test(result.channelError)) {
+      this.connection = undefined
+      return once()
+    }
+    return result
   }
 
   /** Open a TCP stream from this node to host:port (this node is someone's jump host). */
@@ -294,6 +311,9 @@ function hostKeyPreference(
   return [...new Set([...known, ...HOST_KEY_ALGORITHMS])]
 }
 
+/** ssh2's words for "this connection is already gone". */
+const CONNECTION_GONE = /Not connected|No response from server/i
+
 /** How long past the remote `timeout` we wait before giving up on the channel ourselves. */
 const LOCAL_GRACE_MS = 3_000
 
@@ -320,9 +340,12 @@ interface ExecResult {
   readonly channelError: string | undefined
 }
 
-/** Run one command line on an open connection: bounded in time and memory, never rejects. */
+/**
+ * Run one command line on an open connection, bounded in time and memory. Rejects only when the
+ * connection is already gone (ssh2 throws "Not connected"); every other outcome is an ExecResult.
+ */
 function execute(client: Client, command: string, timeoutMs: number, capBytes: number): Promise<ExecResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const stdout = new CappedOutput(capBytes)
     const stderr = new CappedOutput(capBytes)
     let exitCode: number | null = null
@@ -356,7 +379,7 @@ function execute(client: Client, command: string, timeoutMs: number, capBytes: n
       setTimeout(() => finish(), 2_000).unref()
     }, timeoutMs)
 
-    client.exec(command, (error, stream) => {
+    const onSession = (error: Error | undefined, stream: ClientChannel): void => {
       if (error) {
         finish(error.message)
         return
@@ -373,7 +396,14 @@ function execute(client: Client, command: string, timeoutMs: number, capBytes: n
         signal = signalName
       })
       stream.on('close', () => finish())
-    })
+    }
+    try {
+      client.exec(command, onSession)
+    } catch (error) {
+      settled = true
+      clearTimeout(timer)
+      reject(error instanceof Error ? error : new Error(String(error)))
+    }
   })
 }
 
