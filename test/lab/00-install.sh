@@ -12,7 +12,7 @@ fi
 
 missing=()
 for p in "${LAB_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  grep -q 'install ok installed' <<<"$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then
   log "all ${#LAB_PACKAGES[@]} lab packages already installed"

@@ -46,7 +46,7 @@ CNF
 start_daemon rabbitmq rabbitmq -- env ERL_EPMD_ADDRESS=127.0.0.1 /usr/lib/rabbitmq/bin/rabbitmq-server
 wait_port 127.0.0.1 5672 90
 wait_for 60 "rabbitmq ready" rabbitmqctl -q status
-if ! rabbitmqctl -q list_users | grep -q '^openstack'; then
+if ! grep -q '^openstack' <<<"$(rabbitmqctl -q list_users)"; then
   rabbitmqctl -q add_user openstack "$LAB_PW" >/dev/null
 fi
 rabbitmqctl -q change_password openstack "$LAB_PW" >/dev/null

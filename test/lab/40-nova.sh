@@ -68,6 +68,6 @@ for d in nova-api nova-conductor nova-scheduler; do
   start_daemon "$d" nova -- "/usr/bin/$d" --config-file /etc/nova/nova.conf
 done
 wait_port 127.0.0.1 8774 90
-scheduler_up() { os compute service list -f value -c Binary -c State | grep -q 'nova-scheduler up'; }
+scheduler_up() { grep -q 'nova-scheduler up' <<<"$(os compute service list -f value -c Binary -c State)"; }
 wait_for 120 "nova-scheduler up" scheduler_up
 log "nova controller up"

@@ -40,7 +40,7 @@ INI
 
 start_node() {
   local node=$1
-  ip netns list | grep -qw "^$node" || ip netns add "$node"
+  [[ -e /run/netns/$node ]] || ip netns add "$node"
   ip -n "$node" link set lo up
   ip -n "$node" addr replace "${LAB_IP[$node]}/32" dev lo
   if ! node_holder_pid "$node" >/dev/null; then

@@ -40,7 +40,7 @@ for d in cinder-api cinder-scheduler cinder-volume; do
   start_daemon "$d" cinder -- "/usr/bin/$d" --config-file /etc/cinder/cinder.conf
 done
 wait_port 127.0.0.1 8776 90
-volume_up() { os volume service list -f value -c Binary -c State | grep -q 'cinder-volume up'; }
+volume_up() { grep -q 'cinder-volume up' <<<"$(os volume service list -f value -c Binary -c State)"; }
 wait_for 90 "cinder-volume up" volume_up
 if ! os volume type show fake >/dev/null 2>&1; then
   os volume type create --property volume_backend_name=fake fake >/dev/null

@@ -145,7 +145,7 @@ fi
 if grep -rqF -- "$LAB_PW" "$out" --exclude='*.tar.xz'; then die "lab password found in $out; capture discarded" ; fi
 for a in "$out"/sos/*.tar.xz; do
   [[ -e $a ]] || continue
-  if xz -dc "$a" | grep -aqF -- "$LAB_PW"; then
+  if xz -dc "$a" | grep -acF -- "$LAB_PW" >/dev/null; then
     rm -f "$a"; log "lab password found in $(basename "$a"); archive removed"
   fi
 done

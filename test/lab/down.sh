@@ -72,12 +72,12 @@ fi
 
 # ---- verify nothing is left ----
 ports='3306|5672|4369|25672|5000|8774|8776|8778|9292|9696|6640|6633'
-if ss -Hltn | awk '{print $4}' | grep -Eq "^(127\.0\.0\.1|\[::1\]|0\.0\.0\.0|\*):($ports)$|^127\.0\.1\.1[0-9]:22$"; then
+if awk '{print $4}' <<<"$(ss -Hltn)" | grep -Ec "^(127\.0\.0\.1|\[::1\]|0\.0\.0\.0|\*):($ports)$|^127\.0\.1\.1[0-9]:22$" >/dev/null; then
   log "still listening:"; ss -Hltnp | grep -E ":($ports) |127\.0\.1\.1[0-9]:22 " >&2; left=1
 fi
 if $purge; then
-  if ip netns list | grep -Eq '^(compute-[0-9]|qdhcp-|qrouter-)'; then log "namespaces left: $(ip netns list | tr '\n' ' ')"; left=1; fi
-  if ip -o link show | grep -Eq ': (br-int|br-tun|ovs-netdev|tap[0-9a-f]{8}-[0-9a-f]{2})[@:]'; then
+  if grep -Eq '^(compute-[0-9]|qdhcp-|qrouter-)' <<<"$(ip netns list)"; then log "namespaces left: $(ip netns list | tr '\n' ' ')"; left=1; fi
+  if grep -Eq ': (br-int|br-tun|ovs-netdev|tap[0-9a-f]{8}-[0-9a-f]{2})[@:]' <<<"$(ip -o link show)"; then
     log "devices left:"; ip -o link show | grep -E ': (br-int|br-tun|ovs-netdev|tap)' >&2; left=1
   fi
 fi

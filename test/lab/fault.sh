@@ -268,7 +268,8 @@ symptom_clock-skew() {
 # ---------------- CLI ----------------
 
 usage() { echo "usage: fault.sh <name> | --heal <name> | --symptom <name> | --list" >&2; exit 2; }
-known() { fault_names | grep -qx "$1" || { echo "unknown fault '$1'; try: fault.sh --list" >&2; exit 2; }; }
+# (not `fault_names | grep -q`: with pipefail, grep -q closing the pipe early reads as failure)
+known() { [[ " $(fault_names | tr '\n' ' ') " == *" $1 "* ]] || { echo "unknown fault '$1'; try: fault.sh --list" >&2; exit 2; }; }
 
 case ${1:-} in
   --list)
