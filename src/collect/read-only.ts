@@ -62,7 +62,7 @@ export function checkReadablePath(path: string): Verdict {
   if (!path.startsWith('/')) return no(`path ${path} is not absolute`)
   if (path.split('/').includes('..')) return no(`path ${path} climbs out with ..`)
   if (!READABLE_ROOTS.some((root) => path.startsWith(root))) return no(`path ${path} is outside the readable roots`)
-  if (/\/(shadow|gshadow)$|\/ssh\/ssh_host_.*key$|\.pem$|\/private\//.test(path)) return no(`path ${path} holds secrets`)
+  if (/\/environ$|\/(shadow|gshadow)$|\/ssh\/ssh_host_.*key$|\.pem$|\/private\//.test(path)) return no(`path ${path} holds secrets`)
   return OK
 }
 

@@ -37,7 +37,7 @@ const RULES: readonly Rule[] = [
     // INI / env / YAML assignments whose key names a secret: password = x, OS_PASSWORD=x, admin_token: x
     name: 'secret-assignment',
     pattern:
-      /^(\s*(?:export\s+)?[A-Za-z0-9_.-]*(?:password|passwd|secret|token|_key|apikey|api_key|credential|auth_key|fernet)[A-Za-z0-9_.-]*\s*[=:]\s*)(?!\*\*\*)(\S.*?)\s*$/gim,
+      /^(\s*(?:export\s+)?[A-Za-z0-9_.-]*(?:password|passwd|secret|token|_key|apikey|api_key|credential|auth_key|fernet)[A-Za-z0-9_.-]*\s*[=:]\s*)(?!\*\*\*)(\S.*?)[ \t]*$/gim,
     replace: (_m, head) => `${head}${REDACTED}`,
   },
   {
