@@ -6,21 +6,24 @@
  * holds. We stream-extract into a private temp dir, refuse what would land outside it, and stop at a
  * size and entry budget.
  */
-import {createReadStream, createWriteStream} from 'node:fs'
+import {spawn} from 'node:child_process'
 import {
-  copyFile,
-  lstat,
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  readlink,
-  realpath,
-  rm,
-  symlink,
-} from 'node:fs/promises'
+  accessSync,
+  constants,
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  lstatSync,
+  mkdirSync,
+  realpathSync,
+  rmSync,
+  type Stats,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import {lstat, mkdtemp, open, readdir, readlink, realpath, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
-import {dirname, join, posix, relative, sep} from 'node:path'
+import {delimiter, dirname, join, posix, relative, sep} from 'node:path'
 import {Readable} from 'node:stream'
 import type {ReadableStream as WebReadableStream} from 'node:stream/web'
 import {pipeline} from 'node:stream/promises'
@@ -123,6 +126,7 @@ export function symlinkStaysInside(entryPath: string, target: string): boolean {
 export async function extractArchive(
   archivePath: string,
   limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS,
+  decoder: XzDecoder = 'auto',
 ): Promise<ExtractedArchive> {
   const format = await detectArchiveFormat(archivePath).catch((error: unknown) => {
     throw new InputError(archivePath, `cannot read: ${messageOf(error)}`)
@@ -138,7 +142,7 @@ export async function extractArchive(
   const dir = await mkdtemp(join(tmpdir(), 'cloudtriage-archive-'))
   const cleanup = async (): Promise<void> => rm(dir, {recursive: true, force: true})
   try {
-    const skipped = await extractInto(archivePath, format, await realpath(dir), limits)
+    const skipped = await extractInto(archivePath, format, await realpath(dir), limits, decoder)
     return {dir, skipped, cleanup}
   } catch (error) {
     await cleanup()
@@ -167,7 +171,8 @@ export async function peekArchiveEntries(
   })
   if (format === null || format === 'bzip2' || format === 'zstd') return []
   const extract = tar.extract()
-  const feeding = pipeline([...archiveStages(archivePath, format), extract])
+  const source = archiveStages(archivePath, format, 'auto')
+  const feeding = pipeline([...source.stages, extract])
   feeding.catch(() => undefined)
   const entries: PeekedEntry[] = []
   try {
@@ -183,6 +188,7 @@ export async function peekArchiveEntries(
     throw new InputError(archivePath, `corrupt or truncated archive (${messageOf(error)})`)
   } finally {
     extract.destroy()
+    source.stop()
   }
   return entries
 }
@@ -192,12 +198,22 @@ async function extractInto(
   format: ArchiveFormat,
   root: string,
   limits: ExtractLimits,
+  decoder: XzDecoder,
 ): Promise<string[]> {
   const extract = tar.extract()
-  const feeding = pipeline([...archiveStages(archivePath, format), extract])
+  const source = archiveStages(archivePath, format, decoder)
+  const feeding = pipeline([...source.stages, extract])
   // pipeline's rejection is read after the loop; keep it from surfacing as unhandled meanwhile.
   feeding.catch(() => undefined)
+  // An entry whose archive breaks before we start reading it never ends by itself: race every write
+  // against the extractor failing or closing.
+  const broken = new Promise<never>((_resolve, reject) => {
+    extract.on('error', reject)
+    extract.on('close', () => reject(new Error('the archive ended in the middle of an entry')))
+  })
+  broken.catch(() => undefined)
 
+  const tree: Tree = {root, checkedDirs: new Map([[root, root]])}
   const skipped: string[] = []
   let entries = 0
   let totalBytes = 0
@@ -214,93 +230,201 @@ async function extractInto(
           `unpacks to more than ${formatBytes(limits.maxTotalBytes)}; refusing to unpack it`,
         )
       }
-      const why = await writeEntry(root, entry)
+      const why = await writeEntry(tree, entry, broken)
       if (why) skipped.push(`${header.name}: ${why}`)
       entry.resume()
     }
   } catch (error) {
     extract.destroy()
+    source.stop()
     throw error
   }
   await feeding
+  // The tar may end cleanly while xz still fails (bad checksum, garbage after the stream).
+  await source.finished
   if (entries === 0) throw new InputError(archivePath, 'the archive is empty')
   return skipped
 }
 
+/**
+ * How to decompress .tar.xz: `auto` pipes through the system `xz -dc` when there is one (about 3x faster
+ * than WebAssembly on a 60 MB report), else xz-decompress; `wasm` always uses xz-decompress.
+ */
+export type XzDecoder = 'auto' | 'wasm'
+
+interface Decompressed {
+  readonly stages: NodeJS.ReadableStream[] | [NodeJS.ReadableStream, NodeJS.ReadWriteStream]
+  /** Settles when any helper process has exited; rejects when it failed. */
+  readonly finished: Promise<void>
+  /** Stop any helper process (reading stopped early). */
+  stop(): void
+}
+
 /** The file, decompressed: a readable of plain tar bytes, as one or two pipeline stages. */
-function archiveStages(
-  archivePath: string,
-  format: ArchiveFormat,
-): NodeJS.ReadableStream[] | [NodeJS.ReadableStream, NodeJS.ReadWriteStream] {
-  const file = createReadStream(archivePath)
-  if (format === 'tar.gz') return [file, createGunzip()]
+function archiveStages(archivePath: string, format: ArchiveFormat, decoder: XzDecoder): Decompressed {
+  const done: Decompressed = {stages: [], finished: Promise.resolve(), stop: () => undefined}
   if (format === 'tar.xz') {
+    const xz = decoder === 'auto' ? systemXz() : null
+    if (xz) return xzProcess(xz, archivePath)
     // xz-decompress speaks web streams; toWeb/fromWeb keep backpressure end to end.
-    const web = Readable.toWeb(file)
-    return [
-      Readable.fromWeb(
-        new xzDecompress.XzReadableStream(web as ReadableStream<Uint8Array>) as WebReadableStream<Uint8Array>,
-      ),
-    ]
+    const web = Readable.toWeb(createReadStream(archivePath))
+    const stream = Readable.fromWeb(
+      new xzDecompress.XzReadableStream(web as ReadableStream<Uint8Array>) as WebReadableStream<Uint8Array>,
+    )
+    return {...done, stages: [stream]}
   }
-  return [file]
+  const file = createReadStream(archivePath)
+  return {...done, stages: format === 'tar.gz' ? [file, createGunzip()] : [file]}
+}
+
+function xzProcess(xz: string, archivePath: string): Decompressed {
+  // The path is an argv element, never a shell word.
+  const child = spawn(xz, ['-dc', '--', archivePath], {stdio: ['ignore', 'pipe', 'pipe']})
+  let stderr = ''
+  child.stderr.setEncoding('utf8')
+  child.stderr.on('data', (chunk: string) => {
+    if (stderr.length < 4096) stderr += chunk
+  })
+  const finished = new Promise<void>((resolveExit, rejectExit) => {
+    child.on('error', rejectExit)
+    child.on('close', (code, signal) => {
+      if (code === 0) resolveExit()
+      else
+        rejectExit(
+          new Error(stderr.trim().replace(/^xz: /, '') || `xz exited with ${code ?? signal ?? 'unknown'}`),
+        )
+    })
+  })
+  finished.catch(() => undefined)
+  return {stages: [child.stdout], finished, stop: () => child.kill()}
+}
+
+let xzLookup: string | null | undefined
+/** Path of an executable `xz` on PATH, looked up once. */
+function systemXz(): string | null {
+  if (xzLookup !== undefined) return xzLookup
+  xzLookup = null
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue
+    try {
+      accessSync(join(dir, 'xz'), constants.X_OK)
+      xzLookup = join(dir, 'xz')
+      break
+    } catch {
+      // not here
+    }
+  }
+  return xzLookup
+}
+
+/**
+ * The extraction in progress: its real root, and directories already checked to really lie inside it
+ * (mapped to their real path), so 50k entries do not cost 50k mkdir+realpath round trips. The cache stays
+ * true because no entry may replace a directory.
+ */
+interface Tree {
+  readonly root: string
+  readonly checkedDirs: Map<string, string>
 }
 
 /** Write one entry; return why it was skipped, or null. */
-async function writeEntry(root: string, entry: TarEntry): Promise<string | null> {
+async function writeEntry(tree: Tree, entry: TarEntry, broken: Promise<never>): Promise<string | null> {
   const header = entry.header
   const rel = safeEntryPath(header.name)
   if (rel === null) return isRootName(header.name) ? null : 'absolute path or .. refused'
-  const dest = join(root, ...rel.split('/'))
+  const dest = join(tree.root, ...rel.split('/'))
+  if (header.type === 'directory') {
+    if (tree.checkedDirs.has(dest)) return null
+    const existing = lstatOrNull(dest)
+    if (existing && !existing.isDirectory()) return 'would replace a file or link with a directory'
+    return checkedDir(tree, dest) === null
+      ? 'not a directory inside the archive root (a file or an outside link is in the way)'
+      : null
+  }
+  if (
+    header.type !== 'file' &&
+    header.type !== 'contiguous-file' &&
+    header.type !== 'symlink' &&
+    header.type !== 'link'
+  ) {
+    return `${header.type ?? 'unknown'} entries are not extracted`
+  }
+  const realParent = checkedDir(tree, dirname(dest))
+  if (realParent === null)
+    return 'its folder is not a directory inside the archive root (a file or an outside link is in the way)'
+  // A later entry with the same name replaces the earlier one (tar semantics), but never a directory and
+  // never by writing through a symlink.
+  const existing = lstatOrNull(dest)
+  if (existing?.isDirectory()) return 'would replace a directory'
+  if (existing) rmSync(dest, {force: true})
+
   switch (header.type) {
-    case 'directory': {
-      await mkdir(dest, {recursive: true, mode: 0o700})
-      return (await insideRoot(root, dest)) ? null : 'directory path passes through a symlink leading outside'
-    }
-    case 'file':
-    case 'contiguous-file': {
-      if (!(await prepareParent(root, dest))) return 'parent passes through a symlink leading outside'
-      await pipeline(entry, createWriteStream(dest, {flags: 'wx', mode: 0o600}))
-      return null
-    }
     case 'symlink': {
       const target = header.linkname ?? ''
-      if (!(await prepareParent(root, dest))) return 'parent passes through a symlink leading outside'
-      const parentRel = relative(root, await realpath(dirname(dest)))
-        .split(sep)
-        .join('/')
+      const parentRel = relative(tree.root, realParent).split(sep).join('/')
       if (!symlinkStaysInside(posix.join(parentRel, 'x'), target))
         return `symlink to ${target} leads outside the archive`
-      await symlink(target, dest)
+      symlinkSync(target, dest)
       return null
     }
     case 'link': {
       const targetRel = safeEntryPath(header.linkname ?? '')
       if (targetRel === null) return `hard link to ${header.linkname ?? ''} refused`
-      if (!(await prepareParent(root, dest))) return 'parent passes through a symlink leading outside'
-      const source = join(root, ...targetRel.split('/'))
-      if (!(await insideRoot(root, source))) return `hard link to ${targetRel} leads outside the archive`
+      const source = join(tree.root, ...targetRel.split('/'))
+      if (!(await insideRoot(tree.root, source))) return `hard link to ${targetRel} leads outside the archive`
       try {
-        await copyFile(source, dest)
+        copyFileSync(source, dest)
       } catch {
         return `hard link to ${targetRel}, which is not in the archive`
       }
       return null
     }
-    default:
-      return `${header.type ?? 'unknown'} entries are not extracted`
+    default: {
+      if ((header.size ?? 0) <= SMALL_FILE_BYTES) {
+        writeFileSync(dest, await Promise.race([readAll(entry), broken]), {flag: 'wx', mode: 0o600})
+        return null
+      }
+      const file = createWriteStream(dest, {flags: 'wx', mode: 0o600})
+      try {
+        await Promise.race([pipeline(entry, file), broken])
+      } finally {
+        file.destroy()
+      }
+      return null
+    }
   }
 }
 
-/** Create the parent directory, make sure it really is inside root, and clear any previous entry at dest. */
-async function prepareParent(root: string, dest: string): Promise<boolean> {
-  await mkdir(dirname(dest), {recursive: true, mode: 0o700})
-  if (!(await insideRoot(root, dirname(dest)))) return false
-  // A later entry with the same name replaces the earlier one (tar semantics), but never through a symlink.
-  const existing = await lstat(dest).catch(() => null)
-  if (existing?.isDirectory()) await rm(dest, {recursive: true, force: true})
-  else if (existing) await rm(dest, {force: true})
-  return true
+/**
+ * Entries up to this size are buffered and written with synchronous calls: a sosreport is tens of
+ * thousands of small files, and one thread-pool round trip per syscall left the process 98% idle.
+ */
+const SMALL_FILE_BYTES = 1024 * 1024
+
+async function readAll(entry: TarEntry): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of entry) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+function lstatOrNull(path: string): Stats | null {
+  return lstatSync(path, {throwIfNoEntry: false}) ?? null
+}
+
+/** Create `dir` if needed and return its real path, or null when it resolves outside the root. */
+function checkedDir(tree: Tree, dir: string): string | null {
+  const known = tree.checkedDirs.get(dir)
+  if (known !== undefined) return known
+  let real: string
+  try {
+    mkdirSync(dir, {recursive: true, mode: 0o700})
+    real = realpathSync(dir)
+  } catch {
+    return null // a file where a folder should be
+  }
+  if (real !== tree.root && !real.startsWith(tree.root + sep)) return null
+  tree.checkedDirs.set(dir, real)
+  return real
 }
 
 /** "./" or "." — the archive's own top directory, which is our root. */

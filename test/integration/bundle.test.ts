@@ -181,8 +181,12 @@ setInterval(() => {}, 1000) // a long collection, waiting for Ctrl-C
 async function startChild(path: string) {
   const {script, code} = recordInChild(path)
   await writeFile(script, code)
+  // The child unpacks the sosreport into its own TMPDIR, so a SIGKILLed child leaves nothing outside `work`.
+  const childTmp = join(work, `tmp-${Date.now()}`)
+  await mkdir(childTmp)
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: REPO,
+    env: {...process.env, TMPDIR: childTmp},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
