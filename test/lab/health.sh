@@ -23,6 +23,7 @@ check_once() {
   out=$(printf '%s\n' \
     "compute service list -f json" "network agent list -f json" "volume service list -f json" \
     "server show vm-web-1 -f json" "port list --server vm-web-1 -f json" "volume show vol-web-1 -f json" \
+    "network show private -f json" \
     | OS_TIMEOUT=60 os_batch 2>/dev/null) || true
   mapfile -t -O "${#bad[@]}" bad < <(/usr/bin/python3 - "$out" <<'PY'
 import json, sys
@@ -31,9 +32,11 @@ while i < len(text):
     if text[i].isspace(): i += 1; continue
     try: d, i = dec.raw_decode(text, i); docs.append(d)
     except ValueError: break
-if len(docs) < 6:
-    print(f"openstack API answered {len(docs)}/6 health queries"); sys.exit()
-svcs, agents, vsvcs, server, ports, vol = docs[:6]
+if len(docs) < 7:
+    print(f"openstack API answered {len(docs)}/7 health queries"); sys.exit()
+svcs, agents, vsvcs, server, ports, vol, net = docs[:7]
+print("#mtu", net.get("mtu"))
+for p in ports: print("#port", p["ID"])
 for s in svcs:
     if s["State"] != "up": print(f'compute service {s["Binary"]}@{s["Host"]} is {s["State"]}')
 if sum(1 for s in svcs if s["Binary"] == "nova-compute" and s["State"] == "up") < 2:
@@ -50,6 +53,24 @@ for p in ports:
 if vol.get("status") != "in-use": print(f'vol-web-1 is {vol.get("status")}')
 PY
 )
+  # The VIF on compute-0: tagged, with its firewall flows, at the network's MTU.
+  local line mtu="" port="" tap
+  local -a problems=()
+  for line in "${bad[@]}"; do
+    case $line in "#mtu "*) mtu=${line#\#mtu };; "#port "*) port=${line#\#port };; *) problems+=("$line");; esac
+  done
+  bad=("${problems[@]}")
+  if [[ -n $port ]]; then
+    tap="tap${port:0:11}"
+    local tag ofport flows vifmtu
+    tag=$(node_exec compute-0 ovs-vsctl --timeout=5 get Port "$tap" tag 2>/dev/null || echo none)
+    [[ $tag =~ ^[0-9]+$ ]] || bad+=("$tap on compute-0 has no VLAN tag ($tag)")
+    ofport=$(node_exec compute-0 ovs-vsctl --timeout=5 get Interface "$tap" ofport 2>/dev/null || echo -1)
+    flows=$(node_exec compute-0 ovs-ofctl --timeout=5 dump-flows br-int "reg5=$ofport" 2>/dev/null | grep -c cookie= || true)
+    ((flows > 0)) || bad+=("no firewall flows (reg5=$ofport) for $tap on compute-0 br-int")
+    vifmtu=$(node_exec compute-0 ovs-vsctl --timeout=5 get Interface "$tap" mtu 2>/dev/null || echo '?')
+    [[ $vifmtu == "$mtu" ]] || bad+=("$tap MTU $vifmtu differs from network MTU $mtu")
+  fi
   for d in "${LAB_NODES[@]}"; do
     local h
     h=$(timeout 15 ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes "$d" hostname 2>/dev/null) || true
