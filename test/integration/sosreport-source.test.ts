@@ -215,6 +215,12 @@ describe('hostile or secret content in an extracted report', () => {
     )
     await appendFile(join(root, 'etc', 'nova', 'nova.conf'), '[keystone_authtoken]\npassword = hunter2\n')
     await symlink('/etc/passwd', join(root, 'etc', 'escape'))
+    // A rotated log, as logrotate would leave it: the real tailed OVS log, gzip'd.
+    const tailedLog = join(root, 'sos_strings', 'openvswitch', 'var.log.openvswitch.ovsdb-server.log.tailed')
+    execFileSync('sh', [
+      '-c',
+      `gzip -c '${tailedLog}' > '${join(root, 'var/log/openvswitch/ovsdb-server.log.1.gz')}'`,
+    ])
 
     const source = await openSosreports(root)
     try {
@@ -223,6 +229,22 @@ describe('hostile or secret content in an extracted report', () => {
       expect(conf.stdout).not.toContain('S3cr3tPw')
       expect(conf.stdout).not.toContain('hunter2')
       expect(conf.stdout).toContain('rabbit://nova:***@10.0.0.5:5672/')
+      const rotated = await source.gather('vm', {
+        kind: 'command',
+        argv: ['tail', '-n', '3', '/var/log/openvswitch/ovsdb-server.log.1.gz'],
+      })
+      const plain = await source.gather('vm', {
+        kind: 'file',
+        path: '/var/log/openvswitch/ovsdb-server.log',
+        tailLines: 3,
+      })
+      expect(rotated.status).toBe('ok')
+      expect(rotated.stdout.split('\n')).toHaveLength(4)
+      expect(rotated.stdout).toBe(plain.stdout)
+      expect(rotated.request).toEqual({
+        kind: 'command',
+        argv: ['tail', '-n', '3', '/var/log/openvswitch/ovsdb-server.log.1.gz'],
+      })
       const escape = await source.gather('vm', {kind: 'file', path: '/etc/escape'})
       expect(escape.status).toBe('not-collected')
       expect(escape.stdout).toBe('')

@@ -2,8 +2,10 @@
  * One sosreport on disk (a directory, possibly extracted from an archive by the caller): who it is, what
  * it holds, and where a given command's output or file lives inside it.
  */
+import {createReadStream} from 'node:fs'
 import {open, readdir, readFile, realpath, stat} from 'node:fs/promises'
 import {basename, join, relative, sep} from 'node:path'
+import {createGunzip} from 'node:zlib'
 
 import type {Role} from '../../model/node.js'
 import {sosVariants} from './command-variants.js'
@@ -143,8 +145,9 @@ export async function readReportText(
   const size = (await stat(real)).size
   const realRel = relative(report.root, real).split(sep).join('/')
   const tailedBySos = realRel.startsWith('sos_strings/') && realRel.endsWith('.tailed')
-  const {text, cut} =
-    tailLines === undefined
+  const {text, cut} = realRel.endsWith('.gz')
+    ? await readGzip(real, maxBytes, tailLines)
+    : tailLines === undefined
       ? await readHead(real, size, maxBytes)
       : await readTailLines(real, size, tailLines, maxBytes)
   return {text, realRel, truncated: tailedBySos || cut}
@@ -197,6 +200,46 @@ async function readTailLines(
     return {text: kept.join('\n') + (endsWithNewline && kept.length > 0 ? '\n' : ''), cut}
   } finally {
     await handle.close()
+  }
+}
+
+/**
+ * Rotated logs (nova-compute.log.1.gz) as text. For a tail the whole stream is read, keeping only the
+ * last `maxBytes` of it; for a head it stops at `maxBytes`.
+ */
+async function readGzip(
+  path: string,
+  maxBytes: number,
+  tailLines?: number,
+): Promise<{text: string; cut: boolean}> {
+  let kept = Buffer.alloc(0)
+  let dropped = false
+  const gunzip = createReadStream(path).pipe(createGunzip())
+  try {
+    for await (const chunk of gunzip) {
+      kept = Buffer.concat([kept, chunk as Buffer])
+      if (kept.length > maxBytes) {
+        dropped = true
+        if (tailLines === undefined) {
+          kept = kept.subarray(0, maxBytes)
+          break
+        }
+        kept = kept.subarray(kept.length - maxBytes)
+      }
+    }
+  } finally {
+    gunzip.destroy()
+  }
+  const text = kept.toString('utf8')
+  if (tailLines === undefined) return {text, cut: dropped}
+  const lines = text.split('\n')
+  const endsWithNewline = text.endsWith('\n')
+  const body = endsWithNewline ? lines.slice(0, -1) : lines
+  const complete = dropped ? body.slice(1) : body
+  const tail = complete.slice(-tailLines)
+  return {
+    text: tail.join('\n') + (endsWithNewline && tail.length > 0 ? '\n' : ''),
+    cut: dropped && tail.length < tailLines,
   }
 }
 

@@ -193,6 +193,12 @@ async function gatherCommand(
     const file = await gatherFile(node, report, {kind: 'file', path: argv[1]})
     return {...file, request}
   }
+  // `tail -n N /var/log/x.log`: the copied file's last lines.
+  const tailed = tailRequest(argv)
+  if (tailed) {
+    const file = await gatherFile(node, report, tailed)
+    return {...file, request}
+  }
   if (program === 'journalctl') {
     const journal = await gatherJournal(node, report, request)
     if (journal) return journal
@@ -301,6 +307,24 @@ async function gatherJournal(
 /** "Nov 22 04:21:53 host nova-compute[123]: msg" → "nova-compute". */
 function journalLineIdentifier(line: string): string | null {
   return /^\S+\s+\d+\s+[\d:]+\s+\S+\s+([^\s[:]+)(?:\[\d+\])?:/.exec(line)?.[1] ?? null
+}
+
+/** `tail -n N /abs/path` or `tail -N /abs/path` as a file request; null for any other shape. */
+export function tailRequest(argv: readonly string[]): FileRequest | null {
+  if ((argv[0] ?? '').replace(/^.*\//, '') !== 'tail') return null
+  const path = argv.at(-1) ?? ''
+  if (!path.startsWith('/')) return null
+  const options = argv.slice(1, -1)
+  const count =
+    options.length === 2 && (options[0] === '-n' || options[0] === '--lines')
+      ? options[1]
+      : options.length === 1
+        ? /^(?:-n|--lines=|-)(\d+)$/.exec(options[0] ?? '')?.[1]
+        : undefined
+  const lines = Number(count)
+  return count !== undefined && Number.isInteger(lines) && lines > 0
+    ? {kind: 'file', path, tailLines: lines}
+    : null
 }
 
 /** Value of `-u X`, `-uX`, `--unit X` or `--unit=X`. */
