@@ -5,15 +5,13 @@ import {inferRoles} from './roles.js'
 const none = {paths: [], processes: '', haproxyConfig: null}
 
 describe('inferRoles', () => {
-  it('sees a compute and network node in the paths of the hotsos openstack test sosreport', () => {
-    // Paths as listed in canonical/hotsos tests/unit/fake_data_root/openstack (a charmed compute node with
-    // DVR agents, nova-api-metadata and haproxy for metadata; no controller services).
+  it('sees a compute node with DVR agents, not a controller, despite nova-api-metadata and haproxy', () => {
+    // Log names as the Ubuntu packages write them (sos-layout.md, openstack_nova / openstack_neutron): a
+    // charmed compute node runs nova-api-metadata and neutron's metadata haproxy, neither of which is a role.
     const paths = [
       'var/log/nova/nova-api-metadata.log',
       'var/log/nova/nova-compute.log',
-      'var/log/nova/nova-compute.log.1.gz',
       'var/log/neutron/neutron-l3-agent.log',
-      'var/log/neutron/neutron-dhcp-agent.log',
       'var/log/neutron/neutron-openvswitch-agent.log',
       'var/log/haproxy.log',
       'etc/haproxy/haproxy.cfg',
@@ -37,15 +35,13 @@ describe('inferRoles', () => {
   })
 
   it('ignores processes of unprivileged containers, which the host sees under mapped uids', () => {
-    // Lines from the process listing of the hotsos openstack report: a hypervisor whose LXD containers run
-    // MySQL, RabbitMQ and a keystone MySQL router.
+    // ps shows processes of LXD/podman unprivileged containers with the host-side uid (>= 100000) in the
+    // USER column; a hypervisor hosting a MySQL container is not a database node.
     const processes = [
-      'nova         984  1.0  0.6 119604 101528 ?       -    Feb09  11:34 /usr/bin/python3 /usr/bin/nova-api-metadata --config-file=/etc/nova/nova.conf',
-      '1000997     4118  0.6  0.0 761464 12004 ?        -    Feb09   6:42 /usr/bin/mysqlrouter -c /var/lib/mysql/keystone-mysql-router/mysqlrouter.conf',
-      '1000114     4586  4.8  1.1 2279728 181496 ?      -    Feb09  51:40 /usr/lib/erlang/erts-10.6.4/bin/beam.smp -W w -A 64 -- -s rabbit boot',
-      '1000113     4616  3.1 11.4 5151276 1873100 ?     -    Feb09  33:32 /usr/sbin/mysqld',
+      '1000113     4616  3.1 11.4 5151276 1873100 ?     -    09:00  33:32 /usr/sbin/mysqld',
     ].join('\n')
     expect(inferRoles({...none, processes})).toEqual([])
+    expect(inferRoles({...none, processes: processes.replace('1000113', 'mysql  ')})).toEqual(['database'])
   })
 
   it('does not call a node a load balancer for the stock haproxy.cfg, only for one with a frontend', () => {
