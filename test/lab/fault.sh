@@ -23,7 +23,7 @@ FAULTS=(
   "port-binding-failed|OVS agent dead on compute-1, then a server pinned to compute-1 fails to bind its port"
   "mtu-mismatch|vm-web-1's VIF MTU set to 1500 on a 1450 (vxlan) network"
   "dhcp-agent-down|neutron-dhcp-agent stopped on controller-0"
-  "node-cpu-saturated|stress-ng saturates every CPU from inside compute-0 while a boot there times out"
+  "node-cpu-saturated|compute-0 capped at 0.5 CPU (cgroup) and saturated by stress-ng; a boot there times out"
   "nova-conductor-down|nova-conductor stopped (new boots stay BUILD, computes log MessagingTimeout)"
   "placement-down|placement API stopped (boots fail with NoValidHost)"
   "rabbitmq-down|RabbitMQ stopped (casts hang, services and agents go down)"
@@ -172,22 +172,52 @@ symptom_dhcp-agent-down() {
   os network agent list --agent-type dhcp -f value -c Host -c Alive >&2
 }
 
+# compute-0 gets a CPU budget of its own (a cgroup-v1 cpu group capped at 0.5 CPU, like a small
+# node), and stress-ng inside the node eats it: nova-compute and the OVS agent on compute-0 starve
+# while the controller keeps its CPU. /proc/loadavg is machine-wide, so every node sees the load.
+NODE_CG=/sys/fs/cgroup/cpu/lab-compute-0
+node_pids() { # every process whose PID namespace is compute-0's
+  local h ns p; h=$(node_holder_pid compute-0) || return 0
+  ns=$(readlink "/proc/$h/ns/pid")
+  for p in /proc/[0-9]*; do [[ $(readlink "$p/ns/pid" 2>/dev/null) == "$ns" ]] && echo "${p#/proc/}"; done
+  return 0
+}
 inject_node-cpu-saturated() {
-  # Inside compute-0's namespaces, so `ps` on compute-0 shows it; /proc/loadavg is machine-wide.
+  local p
+  if [[ -d /sys/fs/cgroup/cpu && -w /sys/fs/cgroup/cpu ]]; then
+    mkdir -p "$NODE_CG"
+    echo 100000 > "$NODE_CG/cpu.cfs_period_us"; echo 50000 > "$NODE_CG/cpu.cfs_quota_us"
+    for p in $(node_pids); do echo "$p" > "$NODE_CG/cgroup.procs" 2>/dev/null || true; done
+  else
+    log "no writable cgroup-v1 cpu controller: stress-ng competes for the whole machine"
+  fi
   start_node_daemon stress-ng compute-0 root -- stress-ng --cpu "$(( $(nproc) * 2 ))" --cpu-method matrixprod \
     --timeout 1800 --quiet
+  sleep 1
+  [[ -d $NODE_CG ]] && for p in $(node_pids); do echo "$p" > "$NODE_CG/cgroup.procs" 2>/dev/null || true; done
+  return 0
 }
-heal_node-cpu-saturated() { stop_service stress-ng compute-0 5; delete_server vm-slow-1; }
+heal_node-cpu-saturated() {
+  stop_service stress-ng compute-0 5
+  if [[ -d $NODE_CG ]]; then
+    local p
+    for p in $(cat "$NODE_CG/cgroup.procs"); do echo "$p" > /sys/fs/cgroup/cpu/cgroup.procs 2>/dev/null || true; done
+    rmdir "$NODE_CG" 2>/dev/null || log "could not remove $NODE_CG"
+  fi
+  delete_server vm-slow-1
+}
 symptom_node-cpu-saturated() {
   delete_server vm-slow-1
-  # The operation that times out: a boot on the saturated node with a deadline a healthy lab meets.
-  if OS_TIMEOUT=20 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+  # The operation that times out: a boot on the saturated node with a deadline a healthy lab meets (~10 s).
+  if OS_TIMEOUT=30 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
       --availability-zone nova:compute-0 --wait vm-slow-1 >/dev/null 2>&1; then
-    log "vm-slow-1 went ACTIVE within 20 s despite the load"
+    log "vm-slow-1 went ACTIVE within 30 s despite the load"
   else
-    log "server create --wait on compute-0 timed out after 20 s (rc $?)"
+    log "server create --wait on compute-0 did not finish within 30 s (rc $?)"
   fi
   cat /proc/loadavg >&2
+  [[ -f $NODE_CG/cpu.stat ]] && cat "$NODE_CG/cpu.stat" >&2
+  return 0
 }
 
 inject_nova-conductor-down() { stop_service nova-conductor; }
@@ -215,6 +245,12 @@ heal_rabbitmq-down() {
   start_service rabbitmq
   wait_port 127.0.0.1 5672 90
   wait_for 60 "rabbitmq ready" rabbitmqctl -q status
+  # The create that hung during the outage completes now; remove what it made.
+  if os volume show vol-norabbit-1 >/dev/null 2>&1; then
+    local end=$((SECONDS + 60))
+    until [[ $(os volume show vol-norabbit-1 -f value -c status) =~ ^(available|error)$ ]]; do ((SECONDS < end)) || break; sleep 2; done
+    os volume delete vol-norabbit-1 >/dev/null 2>&1 || true
+  fi
 }
 symptom_rabbitmq-down() {
   # A cast blocks while RabbitMQ is down (gotcha 17): the client timeout is the symptom.
@@ -240,6 +276,7 @@ inject_clock-skew() {
   local root=$LAB_STATE/nodes/compute-1/root
   echo "$lib" > "$root/etc/ld.so.preload.skew"
   echo "+600" > "$root/etc/faketimerc"
+  echo "+600" > "$LAB_RUN/nodes/compute-1.faketime"   # node-sshd.sh reads it
   # Only the node's own mount namespace sees these files; the host's clock is never touched.
   # A bind mount needs an existing target; an empty /etc/ld.so.preload preloads nothing on the host.
   if [[ ! -e /etc/ld.so.preload ]]; then : > /etc/ld.so.preload; touch "$FAULT_DIR/clock-skew.created-preload"; fi
@@ -254,6 +291,7 @@ inject_clock-skew() {
 heal_clock-skew() {
   node_exec compute-1 umount /etc/ld.so.preload 2>/dev/null || true
   node_exec compute-1 umount /etc/faketimerc 2>/dev/null || true
+  rm -f "$LAB_RUN/nodes/compute-1.faketime"
   [[ -e $FAULT_DIR/clock-skew.created-preload && ! -s /etc/ld.so.preload ]] && rm -f /etc/ld.so.preload
   [[ -e $FAULT_DIR/clock-skew.created-faketimerc && ! -s /etc/faketimerc ]] && rm -f /etc/faketimerc
   rm -f "$FAULT_DIR"/clock-skew.created-*

@@ -11,4 +11,14 @@ if [[ $node == controller-0 ]]; then
   exec unshare --uts -- bash -c 'hostname controller-0 && exec "$@"' _ "${args[@]}"
 fi
 holder=$(cat "/run/lab/nodes/$node.holder")
+skew=/run/lab/nodes/$node.faketime
+if [[ -s $skew ]]; then
+  # Clock-skew fault: the node preloads libfaketime (/etc/ld.so.preload), which sshd's seccomp
+  # sandbox kills (SIGSYS). sshd runs without the preload in a mount namespace of its own, and its
+  # sessions get the same skew through their environment.
+  lib=$(head -1 "/var/lib/lab/nodes/$node/root/etc/ld.so.preload.skew")
+  exec nsenter --target "$holder" --mount --uts --net --pid --ipc -- unshare --mount -- bash -c \
+    'umount /etc/ld.so.preload 2>/dev/null; exec "$@"' _ "${args[@]}" \
+    -o "SetEnv=LD_PRELOAD=$lib FAKETIME=$(head -1 "$skew")"
+fi
 exec nsenter --target "$holder" --mount --uts --net --pid --ipc -- "${args[@]}"
