@@ -23,7 +23,7 @@ FAULTS=(
   "port-binding-failed|OVS agent dead on compute-1, then a server pinned to compute-1 fails to bind its port"
   "mtu-mismatch|vm-web-1's VIF MTU set to 1500 on a 1450 (vxlan) network"
   "dhcp-agent-down|neutron-dhcp-agent stopped on controller-0"
-  "node-cpu-saturated|compute-0 capped at 0.5 CPU (cgroup) and saturated by stress-ng; a boot there times out"
+  "node-cpu-saturated|compute-0 capped at 0.05 CPU (cgroup) and saturated by stress-ng; a boot there times out"
   "nova-conductor-down|nova-conductor stopped (new boots stay BUILD, computes log MessagingTimeout)"
   "placement-down|placement API stopped (boots fail with NoValidHost)"
   "rabbitmq-down|RabbitMQ stopped (casts hang, services and agents go down)"
@@ -172,7 +172,7 @@ symptom_dhcp-agent-down() {
   os network agent list --agent-type dhcp -f value -c Host -c Alive >&2
 }
 
-# compute-0 gets a CPU budget of its own (a cgroup-v1 cpu group capped at 0.5 CPU, like a small
+# compute-0 gets a CPU budget of its own (a cgroup-v1 cpu group capped at 0.05 CPU, like a small
 # node), and stress-ng inside the node eats it: nova-compute and the OVS agent on compute-0 starve
 # while the controller keeps its CPU. /proc/loadavg is machine-wide, so every node sees the load.
 NODE_CG=/sys/fs/cgroup/cpu/lab-compute-0
@@ -186,12 +186,12 @@ inject_node-cpu-saturated() {
   local p
   if [[ -d /sys/fs/cgroup/cpu && -w /sys/fs/cgroup/cpu ]]; then
     mkdir -p "$NODE_CG"
-    echo 100000 > "$NODE_CG/cpu.cfs_period_us"; echo 50000 > "$NODE_CG/cpu.cfs_quota_us"
+    echo 100000 > "$NODE_CG/cpu.cfs_period_us"; echo 5000 > "$NODE_CG/cpu.cfs_quota_us"
     for p in $(node_pids); do echo "$p" > "$NODE_CG/cgroup.procs" 2>/dev/null || true; done
   else
     log "no writable cgroup-v1 cpu controller: stress-ng competes for the whole machine"
   fi
-  start_node_daemon stress-ng compute-0 root -- stress-ng --cpu "$(( $(nproc) * 2 ))" --cpu-method matrixprod \
+  start_node_daemon stress-ng compute-0 root -- stress-ng --cpu "$(( $(nproc) * 4 ))" --cpu-method matrixprod \
     --timeout 1800 --quiet
   sleep 1
   [[ -d $NODE_CG ]] && for p in $(node_pids); do echo "$p" > "$NODE_CG/cgroup.procs" 2>/dev/null || true; done
