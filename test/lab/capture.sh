@@ -41,6 +41,8 @@ if [[ $fault != healthy ]]; then
   bash "$LAB_DIR/fault.sh" --symptom "$fault" 2> "$out/symptom.txt" || true; mark symptom
 fi
 
+bash "$LAB_DIR/journal.sh" 2>/dev/null || log "journal.sh failed; journalctl on the nodes shows older entries"
+
 # ---- cloud-level views (openstack CLI, JSON) ----
 servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1; do
   os server show "$s" >/dev/null 2>&1 && servers+=("$s"); done
@@ -90,6 +92,11 @@ for node in "${LAB_NODES[@]}"; do
     else
       logs=(nova/nova-compute.log neutron/neutron-openvswitch-agent.log openvswitch/ovs-vswitchd.log openvswitch/ovsdb-server.log)
     fi
+    if [[ $node == controller-0 ]]; then units=(nova-scheduler nova-conductor neutron-server)
+    else units=(nova-compute neutron-openvswitch-agent); fi
+    for u in "${units[@]}"; do
+      on_node "$node" "journalctl_u_$u.txt" "journalctl -u $u -p warning -n 100 --no-pager"
+    done
     for l in "${logs[@]}"; do
       on_node "$node" "log_$(basename "$l").txt" "tail -n 300 /var/log/$l"
     done
@@ -115,7 +122,7 @@ for node in "${LAB_NODES[@]}"; do
   sed -i "1i \$ ssh $node sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} --log-size 1 --plugin-timeout 120 -o $(sos_plugins "$node")" "$out/sos/$node.sos-report.txt"
   archive=$(ls "$tmp"/sosreport-*.tar.xz 2>/dev/null | head -1 || true)
   if [[ -n $archive ]]; then
-    cp "$archive" "$out/sos/$node.tar.xz"
+    cp "$archive" "$out/sos/$node.tar.xz"; chmod 644 "$out/sos/$node.tar.xz"
   else
     log "no sos archive from $node (see $out/sos/$node.sos-report.txt)"
   fi
@@ -142,12 +149,26 @@ if [[ $fault != healthy ]]; then
 fi
 
 # ---- no secret may leave the lab ----
-if grep -rqF -- "$LAB_PW" "$out" --exclude='*.tar.xz'; then die "lab password found in $out; capture discarded" ; fi
+# sos 4.0's OpenStack postproc regexes ("((?m)^...") raise "global flags not at the start of the
+# expression" on Python 3.11, so sos leaves passwords and transport_url in /etc/nova, /etc/neutron
+# and /etc/cinder. Mask the lab password in each archive as sos meant to (value -> *********).
+mask_archive() {
+  local a=$1 d; d=$(mktemp -d)
+  tar -C "$d" -xJf "$a"
+  local hits; hits=$(grep -rlF -- "$LAB_PW" "$d" || true)
+  if [[ -n $hits ]]; then
+    # shellcheck disable=SC2086
+    sed -i "s/$LAB_PW/*********/g" $hits
+    (cd "$d" && tar -cJf "$a" -- *); chmod 644 "$a"
+    echo "$(basename "$a"): masked the lab password in $(wc -l <<<"$hits") file(s): $(sed "s|^$d/[^/]*/||" <<<"$hits" | tr '\n' ' ')" >> "$out/sos/MASKED.txt"
+  fi
+  rm -rf "$d"
+}
+for a in "$out"/sos/*.tar.xz; do [[ -e $a ]] && mask_archive "$a"; done
+if grep -rqF --exclude='*.tar.xz' -- "$LAB_PW" "$out"; then rm -rf "$out"; die "lab password found in $out; capture discarded"; fi
 for a in "$out"/sos/*.tar.xz; do
   [[ -e $a ]] || continue
-  if xz -dc "$a" | grep -acF -- "$LAB_PW" >/dev/null; then
-    rm -f "$a"; log "lab password found in $(basename "$a"); archive removed"
-  fi
+  if xz -dc "$a" | grep -acF -- "$LAB_PW" >/dev/null; then rm -f "$a"; log "lab password still in $(basename "$a"); archive removed"; fi
 done
 
 # ---- provenance ----
@@ -157,7 +178,8 @@ done
   echo "Captured from the real cloudtriage lab (test/lab/, OpenStack Zed from Debian bookworm) by"
   echo "\`npm run lab:capture -- $fault\` on $started. Nothing here was edited by hand."
   echo
-  echo "- Fault: \`$fault\` — $(bash "$LAB_DIR/fault.sh" --list | awk -v f="$fault" '$1==f{ $1=""; sub(/^ /,""); print }')"
+  if [[ $fault == healthy ]]; then echo "- Fault: none (the healthy lab, as up.sh leaves it)"
+  else echo "- Fault: \`$fault\` — $(bash "$LAB_DIR/fault.sh" --list | awk -v f="$fault" '$1==f{ $1=""; sub(/^ +/,""); print }')"; fi
   echo "- Lab: controller-0 127.0.1.10, compute-0 127.0.1.11, compute-1 127.0.1.12 (namespaces on one host);"
   echo "  service_down_time=$LAB_SERVICE_DOWN_TIME s, report_interval=$LAB_REPORT_INTERVAL s, agent_down_time=$LAB_AGENT_DOWN_TIME s (lowered for CI)."
   echo "- Host: $(uname -sr), $(nproc) CPUs, $(free -m | awk '/^Mem:/{print $2}') MiB RAM."
@@ -165,6 +187,8 @@ done
   echo "  \`sos/<node>.tar.xz\` from \`sos report\` on the node; \`symptom.txt\` what the trigger saw;"
   echo "  \`timings.txt\` seconds since the start. Each output starts with \`\$ <command>\` and ends with \`[exit status: N]\`."
   echo "- $collect_note"
+  echo "- sos archives: the lab password was masked after collection because sos 4.0's OpenStack"
+  echo "  scrubbing fails on Python 3.11 (see \`sos/MASKED.txt\`); nothing else in them was changed."
   echo
   echo "## Package versions (dpkg-query)"
   echo

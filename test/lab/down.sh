@@ -67,6 +67,7 @@ if $purge; then
   rm -f /etc/openvswitch/conf.db /etc/openvswitch/.conf.db.~lock~
   rm -rf /var/lib/rabbitmq/mnesia/* /var/lib/glance/images/* /var/lib/nova/instances/* \
     /var/lib/neutron/dhcp /var/lib/neutron/ha_confs /var/lib/cinder/tmp/*
+  rm -f "/var/log/journal/$(cat /etc/machine-id)/lab.journal"   # journal.sh's controller-0 journal
   rm -rf "$LAB_STATE" "$LAB_RUN"
 fi
 

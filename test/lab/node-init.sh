@@ -12,6 +12,8 @@ for d in "$@"; do
 done
 mount --bind "$root/etc/hosts" /etc/hosts
 mount --bind "$root/etc/hostname" /etc/hostname
+# Its own machine id (journal.sh creates it), so journalctl on the node reads the node's journal.
+[[ -s $root/etc/machine-id ]] && mount --bind "$root/etc/machine-id" /etc/machine-id
 hostname "$node"
 ip link set lo up
 touch "/run/lab/nodes/$node.ready"

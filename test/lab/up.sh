@@ -18,6 +18,7 @@ for s in "${stages[@]}"; do
   bash "$LAB_DIR/$s.sh" || die "stage $s failed (daemon output: $LAB_LOGS/*.out, service logs: /var/log/<service>/)"
   printf '%-12s %4ds (cumulative %4ds)\n' "$s" $((SECONDS - t)) $((SECONDS - start)) | tee -a "$timings" >&2
 done
+bash "$LAB_DIR/journal.sh"
 bash "$LAB_DIR/health.sh"
 echo "lab up in $((SECONDS - start))s; inventory: $LAB_STATE/inventory.yaml; clouds.yaml: $LAB_STATE/clouds.yaml (cloud 'lab')"
 free -m | tee "$LAB_LOGS/up-free-after.txt"
