@@ -104,6 +104,10 @@ for node in "${LAB_NODES[@]}"; do
 done
 wait
 mark nodes
+# The VM-level symptom: does vm-web-1 answer ssh from the probe namespace on compute-0?
+if [[ -e /run/netns/vm-web-1 ]]; then
+  record vm-web-1.ssh_from_probe-compute-0.txt bash "$LAB_DIR/vm-answer.sh" --check
+fi
 
 # ---- one small sos report per node (restricted plugins, 1 MiB per log) ----
 sos_plugins() {

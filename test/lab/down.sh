@@ -55,7 +55,7 @@ done
 
 if $purge; then
   for ns in $(ip netns list | awk '{print $1}'); do
-    case $ns in compute-[0-9]|qdhcp-*|qrouter-*) ip netns delete "$ns" ;; esac
+    case $ns in compute-[0-9]|qdhcp-*|qrouter-*|vm-web-1|probe-compute-[0-9]) ip netns delete "$ns" ;; esac
   done
   for i in "${root_ifaces[@]}" ovs-netdev; do
     ip link show "$i" >/dev/null 2>&1 && ip link delete "$i" 2>/dev/null || true
@@ -77,7 +77,7 @@ if awk '{print $4}' <<<"$(ss -Hltn)" | grep -Ec "^(127\.0\.0\.1|\[::1\]|0\.0\.0\
   log "still listening:"; ss -Hltnp | grep -E ":($ports) |127\.0\.1\.1[0-9]:22 " >&2; left=1
 fi
 if $purge; then
-  if grep -Eq '^(compute-[0-9]|qdhcp-|qrouter-)' <<<"$(ip netns list)"; then log "namespaces left: $(ip netns list | tr '\n' ' ')"; left=1; fi
+  if grep -Eq '^(compute-[0-9]|qdhcp-|qrouter-|vm-web-1|probe-compute-)' <<<"$(ip netns list)"; then log "namespaces left: $(ip netns list | tr '\n' ' ')"; left=1; fi
   if grep -Eq ': (br-int|br-tun|ovs-netdev|tap[0-9a-f]{8}-[0-9a-f]{2})[@:]' <<<"$(ip -o link show)"; then
     log "devices left:"; ip -o link show | grep -E ': (br-int|br-tun|ovs-netdev|tap)' >&2; left=1
   fi

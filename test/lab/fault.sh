@@ -77,11 +77,17 @@ heal_ovs-agent-down() { start_service neutron-openvswitch-agent compute-0; }
 symptom_ovs-agent-down() {
   wait_agent compute-0 False 90 || log "agent on compute-0 not yet reported dead"
   os network agent list --host compute-0 -f value -c Binary -c Alive >&2
+  vm_ssh_attempt   # flows stay in place: ssh still works while the agent is dead
 }
 
 inject_ovs-vswitchd-down() { stop_service ovs-vswitchd compute-0; }
-heal_ovs-vswitchd-down() { start_service ovs-vswitchd compute-0; }
-symptom_ovs-vswitchd-down() { node_exec compute-0 ovs-ofctl dump-flows br-int >&2 || true; }
+heal_ovs-vswitchd-down() {
+  start_service ovs-vswitchd compute-0
+  # The restarted vswitchd recreates the VIF taps in compute-0's netns: hand them to the VM again.
+  [[ -e /run/netns/vm-web-1 ]] && { sleep 3; bash "$LAB_DIR/vm-answer.sh" >/dev/null; }
+  return 0
+}
+symptom_ovs-vswitchd-down() { node_exec compute-0 ovs-ofctl dump-flows br-int >&2 || true; vm_ssh_attempt; }
 
 inject_sg-no-ssh() {
   local ids
@@ -97,7 +103,17 @@ heal_sg-no-ssh() {
   fi
   rm -f "$FAULT_DIR/sg-no-ssh"
 }
-symptom_sg-no-ssh() { os security group rule list web -f value -c 'IP Protocol' -c Direction -c 'Port Range' >&2; }
+symptom_sg-no-ssh() {
+  os security group rule list web -f value -c 'IP Protocol' -c Direction -c 'Port Range' >&2
+  vm_ssh_attempt
+}
+# The user-visible symptom of the vm-ssh-fail family: ssh to vm-web-1 from the probe namespace.
+vm_ssh_attempt() {
+  [[ -e /run/netns/vm-web-1 ]] || return 0
+  local rc=0
+  bash "$LAB_DIR/vm-answer.sh" --check >&2 || rc=$?
+  echo "ssh root@$(cat "$LAB_RUN/vm-web-1.ip") from probe-compute-0: exit $rc" >&2
+}
 
 inject_sg-no-egress() {
   local ids; ids=$(os security group rule list web --egress -f value -c ID)
@@ -130,6 +146,7 @@ heal_port-tag-removed() {
 symptom_port-tag-removed() {
   local tap; tap=$(tap_of "$(vm_port)")
   node_exec compute-0 ovs-vsctl --columns=name,tag list Port "$tap" >&2
+  vm_ssh_attempt
 }
 
 inject_port-binding-failed() {
@@ -154,14 +171,19 @@ heal_port-binding-failed() {
 inject_mtu-mismatch() {
   local tap; tap=$(tap_of "$(vm_port)")
   node_exec compute-0 ovs-vsctl set Interface "$tap" mtu_request=1500
+  # With vm-answer.sh the tap is the VM's NIC: the guest MTU is the mismatch a real cloud shows.
+  ip -n vm-web-1 link set "$tap" mtu 1500 2>/dev/null || true
 }
 heal_mtu-mismatch() {
   local tap mtu; tap=$(tap_of "$(vm_port)"); mtu=$(os network show private -f value -c mtu)
   node_exec compute-0 ovs-vsctl set Interface "$tap" "mtu_request=$mtu"
+  ip -n vm-web-1 link set "$tap" mtu "$mtu" 2>/dev/null || true
 }
 symptom_mtu-mismatch() {
   local tap; tap=$(tap_of "$(vm_port)")
-  echo "network mtu $(os network show private -f value -c mtu), $tap mtu $(node_exec compute-0 ovs-vsctl get Interface "$tap" mtu)" >&2
+  local vif; vif=$(ip -n vm-web-1 -o link show "$tap" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+  [[ -n $vif ]] || vif=$(node_exec compute-0 ovs-vsctl get Interface "$tap" mtu)
+  echo "network mtu $(os network show private -f value -c mtu), $tap mtu $vif" >&2
 }
 
 inject_dhcp-agent-down() { stop_service neutron-dhcp-agent; }

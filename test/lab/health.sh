@@ -68,7 +68,13 @@ PY
     ofport=$(node_exec compute-0 ovs-vsctl --timeout=5 get Interface "$tap" ofport 2>/dev/null || echo -1)
     flows=$(node_exec compute-0 ovs-ofctl --timeout=5 dump-flows br-int "reg5=$ofport" 2>/dev/null | grep -c cookie= || true)
     ((flows > 0)) || bad+=("no firewall flows (reg5=$ofport) for $tap on compute-0 br-int")
-    vifmtu=$(node_exec compute-0 ovs-vsctl --timeout=5 get Interface "$tap" mtu 2>/dev/null || echo '?')
+    if ip -n vm-web-1 link show "$tap" >/dev/null 2>&1; then
+      # vm-answer.sh moved the tap into the VM's namespace: its MTU is the "guest" MTU there.
+      vifmtu=$(ip -n vm-web-1 -o link show "$tap" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
+      bash "$LAB_DIR/vm-answer.sh" --check >/dev/null 2>&1 || bad+=("vm-web-1 does not answer ssh from probe-compute-0")
+    else
+      vifmtu=$(node_exec compute-0 ovs-vsctl --timeout=5 get Interface "$tap" mtu 2>/dev/null || echo '?')
+    fi
     [[ $vifmtu == "$mtu" ]] || bad+=("$tap MTU $vifmtu differs from network MTU $mtu")
   fi
   for d in "${LAB_NODES[@]}"; do

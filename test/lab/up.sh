@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 require_root
 
 stages=(00-install 10-base 20-infra 30-keystone 35-glance 38-placement 40-nova 50-ovs 55-neutron
-        60-nodes 65-cinder 80-workload)
+        60-nodes 65-cinder 80-workload 85-vm-answer)
 mkdir -p "$LAB_LOGS"
 timings=$LAB_LOGS/up-timings.txt
 free -m > "$LAB_LOGS/up-free-before.txt"
