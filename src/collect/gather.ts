@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import pLimit from 'p-limit'
 
-import {describeRequest, type EvidenceRequest, type Gathered} from '../model/evidence.js'
+import {describeRequest, notGathered, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 import type {EvidenceSource} from '../sources/source.js'
 import type {AuditEntry} from '../reason/diagnosis.js'
 import {checkRequest} from './read-only.js'
@@ -58,24 +58,17 @@ export class Gatherer {
       status: gathered.status,
       exitCode: gathered.exitCode,
       durationMs: gathered.durationMs,
-      outputSha256: createHash('sha256').update(gathered.stdout).update('\u0000').update(gathered.stderr).digest('hex'),
+      outputSha256: createHash('sha256')
+        .update(gathered.stdout)
+        .update('\u0000')
+        .update(gathered.stderr)
+        .digest('hex'),
     })
     this.options.onGathered?.(gathered)
     return gathered
   }
 }
 
-function notRun(job: GatherJob, status: Gathered['status'], error: string): Gathered {
-  return {
-    node: job.node,
-    request: job.request,
-    status,
-    exitCode: null,
-    stdout: '',
-    stderr: '',
-    durationMs: 0,
-    truncated: false,
-    origin: 'cloudtriage',
-    error,
-  }
+function notRun(job: GatherJob, status: 'refused' | 'timeout', error: string): Gathered {
+  return notGathered(job.node, job.request, status, 'cloudtriage', error)
 }

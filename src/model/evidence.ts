@@ -71,6 +71,33 @@ function displayArg(arg: string): string {
 
 /** A stable key for one request on one node: bundles are indexed by it. */
 export function requestKey(node: string, request: EvidenceRequest): string {
-  const what = request.kind === 'file' ? `file:${request.path}:${request.tailLines ?? ''}` : `cmd:${JSON.stringify(request.argv)}`
+  const what =
+    request.kind === 'file'
+      ? `file:${request.path}:${request.tailLines ?? ''}`
+      : `cmd:${JSON.stringify(request.argv)}`
   return `${node}|${what}`
+}
+
+/** A request that produced no output (refused, unreachable, not in the offline input…): one shape everywhere. */
+export function notGathered(
+  node: string,
+  request: EvidenceRequest,
+  status: Exclude<GatherStatus, 'ok'>,
+  origin: string,
+  error: string,
+  extra: {readonly capturedAt?: string; readonly durationMs?: number} = {},
+): Gathered {
+  return {
+    node,
+    request,
+    status,
+    exitCode: null,
+    stdout: '',
+    stderr: '',
+    durationMs: extra.durationMs ?? 0,
+    truncated: false,
+    origin,
+    error,
+    ...(extra.capturedAt ? {capturedAt: extra.capturedAt} : {}),
+  }
 }

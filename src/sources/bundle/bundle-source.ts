@@ -8,7 +8,13 @@ import {join} from 'node:path'
 
 import {redactSecrets} from '../../collect/redact.js'
 import {InputError} from '../../model/errors.js'
-import {describeRequest, type EvidenceRequest, type Gathered, requestKey} from '../../model/evidence.js'
+import {
+  describeRequest,
+  notGathered,
+  type EvidenceRequest,
+  type Gathered,
+  requestKey,
+} from '../../model/evidence.js'
 import type {NodeRef} from '../../model/node.js'
 import {contentRoot, type ExtractedArchive, extractArchive} from '../../util/archive.js'
 import type {EvidenceSource} from '../source.js'
@@ -104,18 +110,13 @@ class ReplaySource implements BundleSource {
       const interrupted = this.manifest.complete
         ? ''
         : ` (the capture was ${this.manifest.incompleteReason ?? 'incomplete'})`
-      return {
+      return notGathered(
         node,
         request,
-        status: 'not-collected',
-        exitCode: null,
-        stdout: '',
-        stderr: '',
-        durationMs: 0,
-        truncated: false,
-        origin: `bundle ${this.path}`,
-        error: `the bundle ${this.path} did not record \`${describeRequest(request)}\` on ${node}${interrupted}`,
-      }
+        'not-collected',
+        `bundle ${this.path}`,
+        `the bundle ${this.path} did not record \`${describeRequest(request)}\` on ${node}${interrupted}`,
+      )
     }
     const {item, stdout} = recorded
     return {

@@ -2,7 +2,7 @@ import {execa} from 'execa'
 
 import {checkArgv, checkRequest} from '../../collect/read-only.js'
 import {redactSecrets} from '../../collect/redact.js'
-import type {EvidenceRequest, Gathered, GatherStatus} from '../../model/evidence.js'
+import {notGathered, type EvidenceRequest, type Gathered, type GatherStatus} from '../../model/evidence.js'
 import {requestArgv} from '../ssh/request-argv.js'
 
 /**
@@ -40,16 +40,14 @@ export async function gatherLocally(
   const requestVerdict = checkRequest(request)
   const verdict = requestVerdict.ok ? checkArgv(argv) : requestVerdict
   if (!verdict.ok) {
-    return {
-      ...base,
-      status: 'refused',
-      exitCode: null,
-      stdout: '',
-      stderr: '',
-      durationMs: 0,
-      truncated: false,
-      error: `refused by the read-only guard: ${verdict.reason}`,
-    }
+    return notGathered(
+      node,
+      request,
+      'refused',
+      base.origin,
+      `refused by the read-only guard: ${verdict.reason}`,
+      {capturedAt: base.capturedAt},
+    )
   }
 
   const [program = '', ...args] = argv

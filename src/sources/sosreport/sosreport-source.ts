@@ -11,6 +11,7 @@ import {
   API_NODE,
   type CommandRequest,
   describeRequest,
+  notGathered,
   type EvidenceRequest,
   type FileRequest,
   type Gathered,
@@ -366,16 +367,5 @@ function ok(
 }
 
 function notCollected(node: string, request: EvidenceRequest, error: string): Gathered {
-  return {
-    node,
-    request,
-    status: 'not-collected',
-    exitCode: null,
-    stdout: '',
-    stderr: '',
-    durationMs: 0,
-    truncated: false,
-    origin: 'sosreport',
-    error: redactSecrets(error),
-  }
+  return notGathered(node, request, 'not-collected', 'sosreport', redactSecrets(error))
 }

@@ -5,7 +5,7 @@ import ssh2, {type Client, type ClientChannel, type ConnectConfig, type ServerHo
 
 import {checkArgv, checkRequest} from '../../collect/read-only.js'
 import {redactSecrets} from '../../collect/redact.js'
-import type {EvidenceRequest, Gathered, GatherStatus} from '../../model/evidence.js'
+import {notGathered, type EvidenceRequest, type Gathered, type GatherStatus} from '../../model/evidence.js'
 import {toRemoteCommand} from '../../util/shell-quote.js'
 import {CappedOutput} from './capped-output.js'
 import {
@@ -114,16 +114,14 @@ export class SshNode {
     const verdict = checkRequest(request)
     const argvVerdict = verdict.ok ? checkArgv(argv) : verdict
     if (!argvVerdict.ok) {
-      return {
-        ...base,
-        status: 'refused',
-        exitCode: null,
-        stdout: '',
-        stderr: '',
-        durationMs: 0,
-        truncated: false,
-        error: `refused by the read-only guard: ${argvVerdict.reason}`,
-      }
+      return notGathered(
+        base.node,
+        request,
+        'refused',
+        base.origin,
+        `refused by the read-only guard: ${argvVerdict.reason}`,
+        {capturedAt},
+      )
     }
 
     try {
