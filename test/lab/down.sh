@@ -8,6 +8,8 @@ require_root
 purge=false
 [[ ${1:-} == --purge ]] && purge=true
 t0=$SECONDS
+# The Galera topology first (test/lab/galera/), with the same --purge, while the rest still runs.
+if [[ -f $LAB_DIR/galera/down.sh ]]; then bash "$LAB_DIR/galera/down.sh" "$@" || log "galera/down.sh failed"; fi
 
 # Interfaces OVS created in the root namespace: userspace internal ports are persistent taps that
 # outlive ovs-vswitchd (gotcha 11). Read them while ovsdb-server still answers.

@@ -331,9 +331,22 @@ usage() { echo "usage: fault.sh <name> | --heal <name> | --symptom <name> | --li
 # (not `fault_names | grep -q`: with pipefail, grep -q closing the pipe early reads as failure)
 known() { [[ " $(fault_names | tr '\n' ' ') " == *" $1 "* ]] || { echo "unknown fault '$1'; try: fault.sh --list" >&2; exit 2; }; }
 
+# Faults of the Galera topology (test/lab/galera/fault.sh, its own engineer) are delegated to it.
+GALERA_FAULT=$LAB_DIR/galera/fault.sh
+galera_fault() { # NAME -> 0 if galera/fault.sh owns it
+  [[ -f $GALERA_FAULT ]] || return 1
+  [[ " $(bash "$GALERA_FAULT" --list 2>/dev/null | awk '{print $1}' | tr '\n' ' ') " == *" $1 "* ]]
+}
+case ${1:-} in
+  --heal|--symptom) if [[ -n ${2:-} ]] && galera_fault "$2"; then exec bash "$GALERA_FAULT" "$1" "$2"; fi ;;
+  --list|""|-h|--help) ;;
+  *) if galera_fault "$1"; then exec bash "$GALERA_FAULT" "$1"; fi ;;
+esac
+
 case ${1:-} in
   --list)
-    for f in "${FAULTS[@]}"; do printf '%-22s %s\n' "${f%%|*}" "${f#*|}"; done ;;
+    for f in "${FAULTS[@]}"; do printf '%-22s %s\n' "${f%%|*}" "${f#*|}"; done
+    if [[ -f $GALERA_FAULT ]]; then bash "$GALERA_FAULT" --list; fi ;;
   --heal)
     [[ -n ${2:-} ]] || usage; known "$2"
     log "healing $2"; "heal_$2"

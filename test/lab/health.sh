@@ -82,6 +82,10 @@ PY
     h=$(timeout 15 ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes "$d" hostname 2>/dev/null) || true
     [[ $h == "$d" ]] || bad+=("ssh $d (strict host key) failed")
   done
+  # The Galera topology (test/lab/galera/) reports its own health when it exists.
+  if [[ -f $LAB_DIR/galera/health.sh ]]; then
+    bash "$LAB_DIR/galera/health.sh" >/dev/null 2>&1 || bad+=("galera/health.sh: not healthy (run it for details)")
+  fi
   HEALTH_PROBLEMS=("${bad[@]}")
   ((${#bad[@]} == 0))
 }

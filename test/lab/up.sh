@@ -19,6 +19,8 @@ for s in "${stages[@]}"; do
   printf '%-12s %4ds (cumulative %4ds)\n' "$s" $((SECONDS - t)) $((SECONDS - start)) | tee -a "$timings" >&2
 done
 bash "$LAB_DIR/journal.sh"
+# The 3-node Galera + HAProxy topology (test/lab/galera/, its own engineer) joins when it exists.
+if [[ -f $LAB_DIR/galera/up.sh ]]; then bash "$LAB_DIR/galera/up.sh" || die "galera/up.sh failed"; fi
 bash "$LAB_DIR/health.sh"
 echo "lab up in $((SECONDS - start))s; inventory: $LAB_STATE/inventory.yaml; clouds.yaml: $LAB_STATE/clouds.yaml (cloud 'lab')"
 free -m | tee "$LAB_LOGS/up-free-after.txt"
