@@ -3,6 +3,7 @@ import chalk from 'chalk'
 
 import {diagnose, exitCodeFor} from '../app/diagnose.js'
 import {openSource} from '../app/open-source.js'
+import {finishRecording, incompleteReason, type Recording, startRecording} from '../app/record-run.js'
 import {writeAtomically} from '../app/write-atomically.js'
 import {CloudtriageError, EXIT, InputError} from '../model/errors.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
@@ -10,6 +11,7 @@ import type {Diagnosis} from '../reason/diagnosis.js'
 import {toJsonResult} from '../report/json.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {renderTerminal} from '../report/terminal.js'
+import type {BundleManifest} from '../sources/bundle/bundle-schema.js'
 
 /**
  * What every playbook command shares: where evidence comes from (live or --from), how the report is
@@ -20,37 +22,107 @@ export abstract class PlaybookCommand extends Command {
 
   static override baseFlags = {
     from: Flags.string({
-      description: 'Read evidence offline from a capture bundle, a sosreport (dir or .tar.xz/.tar.gz), or a directory of sosreports.',
+      description:
+        'Read evidence offline from a capture bundle, a sosreport (dir or .tar.xz/.tar.gz), or a directory of sosreports.',
       helpValue: 'PATH',
     }),
     inventory: Flags.string({
-      description: 'Inventory YAML of nodes and roles (default: $CLOUDTRIAGE_INVENTORY, then ~/.config/cloudtriage/inventory.yaml, else discovered from the cloud).',
+      description:
+        'Inventory YAML of nodes and roles (default: $CLOUDTRIAGE_INVENTORY, then ~/.config/cloudtriage/inventory.yaml, else discovered from the cloud).',
       helpValue: 'FILE',
     }),
     'accept-new-host-key': Flags.boolean({
-      description: 'Accept SSH host keys not yet in known_hosts for this run (never a changed key). Nothing is written.',
+      description:
+        'Accept SSH host keys not yet in known_hosts for this run (never a changed key). Nothing is written.',
       default: false,
     }),
-    output: Flags.string({char: 'o', description: 'Also write the full markdown report (with audit log) to this file.', helpValue: 'FILE'}),
-    'command-timeout': Flags.integer({description: 'Per-command timeout in seconds.', default: 30, min: 1, max: 600}),
-    concurrency: Flags.integer({description: 'Commands in flight at once across nodes.', default: 8, min: 1, max: 64}),
+    save: Flags.string({
+      description:
+        'Also record everything gathered (redacted) into a capture bundle at PATH (a directory, or .tar.gz) for replay with --from.',
+      helpValue: 'PATH',
+    }),
+    output: Flags.string({
+      char: 'o',
+      description: 'Also write the full markdown report (with audit log) to this file.',
+      helpValue: 'FILE',
+    }),
+    'command-timeout': Flags.integer({
+      description: 'Per-command timeout in seconds.',
+      default: 30,
+      min: 1,
+      max: 600,
+    }),
+    concurrency: Flags.integer({
+      description: 'Commands in flight at once across nodes.',
+      default: 8,
+      min: 1,
+      max: 64,
+    }),
     debug: Flags.boolean({description: 'Show stack traces for errors.', default: false}),
   }
 
-  protected async diagnoseWith(loaded: LoadedPlaybook, target: string | null, flags: PlaybookFlags): Promise<Record<string, unknown>> {
+  protected async diagnoseWith(
+    loaded: LoadedPlaybook,
+    target: string | null,
+    flags: PlaybookFlags,
+  ): Promise<Record<string, unknown>> {
+    const {diagnosis} = await this.runRecorded(
+      loaded,
+      target,
+      flags,
+      flags.save ? {path: flags.save, overwrite: false} : null,
+    )
+    if (flags.output) await writeAtomically(flags.output, renderMarkdown(diagnosis))
+    if (!this.jsonEnabled()) {
+      this.log(
+        renderTerminal(diagnosis, {
+          color: Boolean(process.stdout.isTTY) && chalk.level > 0,
+          width: process.stdout.columns,
+        }),
+      )
+    }
+    process.exitCode = exitCodeFor(diagnosis)
+    return toJsonResult(diagnosis)
+  }
+
+  /**
+   * Run the playbook, recording into a bundle when `save` is given. Ctrl-C stops gathering, the
+   * diagnosis is made from what arrived, and the bundle is finished but marked incomplete — a partial
+   * capture is still worth attaching to a case.
+   */
+  protected async runRecorded(
+    loaded: LoadedPlaybook,
+    target: string | null,
+    flags: PlaybookFlags,
+    save: {readonly path: string; readonly overwrite: boolean} | null,
+  ): Promise<{diagnosis: Diagnosis; manifest: BundleManifest | null}> {
     const controller = new AbortController()
     const onSigint = (): void => controller.abort()
     process.once('SIGINT', onSigint)
-    let diagnosis: Diagnosis
+    let recording: Recording | null = null
     try {
-      const source = await openSource({
+      let source = await openSource({
         from: flags.from,
         inventory: flags.inventory,
         acceptNewHostKeys: flags['accept-new-host-key'],
         commandTimeoutMs: flags['command-timeout'] * 1000,
         concurrency: flags.concurrency,
       })
-      diagnosis = await diagnose({
+      if (save) {
+        try {
+          recording = await startRecording(source, save.path, {
+            toolVersion: this.config.version,
+            playbook: loaded.playbook.id,
+            target,
+            overwrite: save.overwrite,
+          })
+        } catch (error) {
+          await source.close()
+          throw error
+        }
+        source = recording.source
+      }
+      const diagnosis = await diagnose({
         loaded,
         source,
         target,
@@ -60,18 +132,16 @@ export abstract class PlaybookCommand extends Command {
           if (!this.jsonEnabled() && process.stderr.isTTY) process.stderr.write(chalk.dim(`… ${title}\n`))
         },
       })
+      const manifest = recording
+        ? await finishRecording(recording, incompleteReason({interrupted: controller.signal.aborted}))
+        : null
+      return {diagnosis, manifest}
     } catch (error) {
+      await recording?.writer.abort()
       return this.fail(error, flags.debug)
     } finally {
       process.removeListener('SIGINT', onSigint)
     }
-
-    if (flags.output) await writeAtomically(flags.output, renderMarkdown(diagnosis))
-    if (!this.jsonEnabled()) {
-      this.log(renderTerminal(diagnosis, {color: Boolean(process.stdout.isTTY) && chalk.level > 0, width: process.stdout.columns}))
-    }
-    process.exitCode = exitCodeFor(diagnosis)
-    return toJsonResult(diagnosis)
   }
 
   /** Operator errors are one line and exit 2; anything else is our bug and says so. */
@@ -81,7 +151,10 @@ export abstract class PlaybookCommand extends Command {
       this.error(error.message, {exit: EXIT.input, suggestions: [...error.suggestions]})
     }
     if (debug) this.logToStderr((error as Error).stack ?? String(error))
-    this.error(`internal error: ${(error as Error).message ?? String(error)} — please report this with the output of --debug`, {exit: EXIT.internal})
+    this.error(
+      `internal error: ${(error as Error).message ?? String(error)} — please report this with the output of --debug`,
+      {exit: EXIT.internal},
+    )
   }
 }
 
@@ -90,6 +163,7 @@ export interface PlaybookFlags {
   readonly inventory?: string
   readonly 'accept-new-host-key': boolean
   readonly output?: string
+  readonly save?: string
   readonly 'command-timeout': number
   readonly concurrency: number
   readonly debug: boolean
