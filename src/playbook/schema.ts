@@ -41,6 +41,8 @@ const gather = z
     timeout_ms: z.number().int().positive().max(600_000).optional(),
     /** When this fails the target does not exist or cannot be read: stop with an input error. */
     identifies_target: z.boolean().default(false),
+    /** This gather is the log of that component: the knowledge base's signatures for it scan the text. */
+    log_of: z.enum(COMPONENTS).optional(),
     why: z.string().optional(),
   })
   .strict()
