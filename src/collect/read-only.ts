@@ -1,4 +1,4 @@
-import type {EvidenceRequest} from '../model/evidence.js'
+import {notGathered, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 
 /**
  * The read-only guard: the one place that decides whether cloudtriage may send a command to a node.
@@ -23,6 +23,24 @@ const SHELL_SYNTAX = /[;&|`<>\n\r\0]|\$\(|\$\{/
 export function checkRequest(request: EvidenceRequest): Verdict {
   if (request.kind === 'file') return checkReadablePath(request.path)
   return checkArgv(request.argv)
+}
+
+/**
+ * The execution-time re-check every executing source runs, right before it runs anything: the request as
+ * asked (a file request's path) and the exact argv that will run (`cat`/`tail` for a file). Returns the
+ * refused evidence to hand back, or undefined when the command may run.
+ */
+export function refuseUnlessReadOnly(
+  node: string,
+  request: EvidenceRequest,
+  argv: readonly string[],
+  origin: string,
+  capturedAt?: string,
+): Gathered | undefined {
+  const asked = checkRequest(request)
+  const verdict = asked.ok ? checkArgv(argv) : asked
+  if (verdict.ok) return undefined
+  return notGathered(node, request, 'refused', origin, `refused by the read-only guard: ${verdict.reason}`, capturedAt ? {capturedAt} : {})
 }
 
 /**
@@ -96,6 +114,10 @@ const OPENSTACK_MUTATING = new Set([
   'suspend', 'resume', 'migrate', 'evacuate', 'resize', 'lock', 'unlock', 'rescue', 'unrescue', 'shelve',
   'unshelve', 'restore', 'save', 'issue', 'revoke', 'purge', 'cleanup', 'abort', 'confirm', 'revert', 'import',
   'export', 'upload', 'download', 'attach', 'detach', 'extend', 'retype', 'transfer', 'failover', 'adopt',
+  // Verbs that run something or change state without being named like it; `server ssh list` must not pass.
+  'ssh', 'execute', 'run', 'trigger', 'apply', 'recover', 'reset', 'enable', 'disable', 'cancel', 'clear',
+  'update', 'manage', 'unmanage', 'abandon', 'kill', 'power', 'deploy', 'undeploy', 'provide', 'inspect',
+  'clean', 'force', 'sync', 'rotate', 'scale', 'promote', 'demote', 'shrink', 'reconcile', 'accept', 'reject',
 ])
 const OPENSTACK_VALUE_OPTIONS = new Set([
   '-f', '--format', '-c', '--column', '--os-cloud', '--os-region-name', '--os-compute-api-version',
@@ -129,26 +151,58 @@ const ovsAppctl: Rule = (args) => {
 }
 
 const journalctl: Rule = (args) => {
-  const bad = args.find((a) => /^(-f|--follow|--vacuum-|--rotate|--flush|--sync|--relinquish-var|--smart-relinquish-var|--setup-keys|--update-catalog|--new-id128)/.test(a) || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a))
+  const bad = args.find((a) => /^(-f|--follow|--vacuum-|--rotate|--flush|--sync|--relinquish-var|--smart-relinquish-var|--setup-keys|--update-catalog|--new-id128|--cursor-file)/.test(a) || /^-[a-zA-Z]*f[a-zA-Z]*$/.test(a))
   return bad ? no(`journalctl ${bad} is not read-only or never ends`) : OK
 }
 
-/** Programs that read files: every path they are given must be readable. */
+/**
+ * Programs that read files: every operand is a path, and it must be absolute and readable. A relative
+ * operand would resolve against the login directory (`cat .ssh/id_rsa` as root), so it is refused.
+ */
 const fileReader =
-  (name: string, forbidden: RegExp = /^$/): Rule =>
+  (name: string, forbidden: RegExp = /^$/, valued: readonly string[] = []): Rule =>
   (args) => {
     const bad = args.find((a) => a.startsWith('-') && forbidden.test(a))
     if (bad) return no(`${name} ${bad} is not allowed (it would never end or would write)`)
-    for (const path of args.filter((a) => a.startsWith('/'))) {
+    for (const path of positional(stripOptionValues(args, valued))) {
       const verdict = checkReadablePath(path)
       if (!verdict.ok) return verdict
     }
     return OK
   }
 
+/** grep options that take a value (`-e PATTERN`, `-m 5`); `-f FILE` is a file and is checked as one. */
+const GREP_VALUE_OPTIONS = ['-e', '--regexp', '-m', '--max-count', '-A', '-B', '-C', '--after-context', '--before-context', '--context', '--label', '--color', '--colour']
+
+/**
+ * grep: the pattern is data; every file operand must be absolute and readable. Recursion is refused:
+ * `grep -r '' /etc/` would print /etc/shadow and host keys that a path check on `/etc/` cannot see.
+ */
 const grep: Rule = (args) => {
-  const files = args.filter((a) => a.startsWith('/'))
-  for (const path of files) {
+  const recursive = args.find((a) => /^-[a-zA-Z]*[rR]/.test(a) || /^--(recursive|dereference-recursive|directories=recurse)$/.test(a))
+  if (recursive) return no(`grep ${recursive} reads directories recursively, past the secret-file check`)
+  let patternGiven = false
+  const operands: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? ''
+    if (arg === '-f' || arg === '--file') {
+      operands.push(args[++i] ?? '')
+      patternGiven = true
+    } else if (arg.startsWith('--file=')) {
+      operands.push(arg.slice('--file='.length))
+      patternGiven = true
+    } else if (GREP_VALUE_OPTIONS.includes(arg)) {
+      if (arg === '-e' || arg === '--regexp') patternGiven = true
+      i++
+    } else if (arg.startsWith('-')) {
+      if (/^(-e.|--regexp=)/.test(arg)) patternGiven = true
+    } else if (!patternGiven) {
+      patternGiven = true
+    } else {
+      operands.push(arg)
+    }
+  }
+  for (const path of operands) {
     const verdict = checkReadablePath(path)
     if (!verdict.ok) return verdict
   }
@@ -157,6 +211,9 @@ const grep: Rule = (args) => {
 
 /** `ip [opts] <object> [show|list|…]`; `ip netns exec <ns> <cmd>` recurses into <cmd>. */
 const ip: Rule = (args) => {
+  // -batch runs commands from a file; -force keeps going after errors in one.
+  const batch = args.find((a) => /^-(b|ba|bat|batc|batch|force)$/.test(a))
+  if (batch) return no(`ip ${batch} runs commands from a file`)
   const words = positional(args)
   const object = words[0]
   if (!object) return no('ip: no object')
@@ -187,7 +244,7 @@ const mysql: Rule = (args) => {
     if (arg === '-e' || arg === '--execute') statements.push(args[++i] ?? '')
     else if (arg.startsWith('--execute=')) statements.push(arg.slice('--execute='.length))
     else if (arg.startsWith('-e') && arg.length > 2) statements.push(arg.slice(2))
-    else if (/^--(init-command|init_command|plugin-dir|load-data-local-dir|local-infile)/.test(arg)) return no(`mysql ${arg} is not allowed`)
+    else if (/^(--(init-command|init_command|plugin-dir|load-data-local-dir|local-infile|tee|pager|system-command)|-T$)/.test(arg)) return no(`mysql ${arg} is not allowed`)
   }
   if (statements.length !== 1) return no('mysql needs exactly one -e "SHOW …" statement')
   const sql = statements[0] ?? ''
@@ -254,18 +311,19 @@ const RULES: Record<string, Rule> = {
   'ovn-sbctl': (args) => (/^(show|list|get|find|lflow-list|dump-flows)$/.test(positional(stripOptionValues(args, ['--db', '-t', '--timeout']))[0] ?? '') && !args.includes('--') ? OK : no('ovn-sbctl: only read verbs')),
   journalctl,
   cat: fileReader('cat'),
-  head: fileReader('head'),
-  tail: fileReader('tail', /^(-f|-F|--follow|--retry)|^-[0-9]*f$/),
+  head: fileReader('head', /^$/, ['-n', '-c', '--lines', '--bytes']),
+  tail: fileReader('tail', /^(-f|-F|--follow|--retry|-s|--sleep-interval|--pid)|^-[0-9]*f$/, ['-n', '-c', '--lines', '--bytes']),
   zcat: fileReader('zcat'),
   xzcat: fileReader('xzcat'),
   wc: fileReader('wc'),
-  stat: fileReader('stat'),
+  stat: fileReader('stat', /^$/, ['-c', '--format', '--printf']),
   ls: fileReader('ls'),
   grep,
   zgrep: grep,
   egrep: grep,
   ip,
-  ss: anyArgs,
+  // ss -K closes the sockets it lists.
+  ss: withForbidden('ss', /^(-K|--kill|-[a-zA-Z]*K[a-zA-Z]*)$/),
   netstat: anyArgs,
   ps: anyArgs,
   df: anyArgs,

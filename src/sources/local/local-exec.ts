@@ -1,8 +1,8 @@
 import {execa} from 'execa'
 
-import {checkArgv, checkRequest} from '../../collect/read-only.js'
+import {refuseUnlessReadOnly} from '../../collect/read-only.js'
 import {redactSecrets} from '../../collect/redact.js'
-import {notGathered, type EvidenceRequest, type Gathered, type GatherStatus} from '../../model/evidence.js'
+import {type EvidenceRequest, type Gathered, type GatherStatus} from '../../model/evidence.js'
 import {requestArgv} from '../ssh/request-argv.js'
 
 /**
@@ -37,18 +37,8 @@ export async function gatherLocally(
   const argv = requestArgv(request)
 
   // Defense in depth: re-check the exact argv right before running it.
-  const requestVerdict = checkRequest(request)
-  const verdict = requestVerdict.ok ? checkArgv(argv) : requestVerdict
-  if (!verdict.ok) {
-    return notGathered(
-      node,
-      request,
-      'refused',
-      base.origin,
-      `refused by the read-only guard: ${verdict.reason}`,
-      {capturedAt: base.capturedAt},
-    )
-  }
+  const refused = refuseUnlessReadOnly(node, request, argv, base.origin, base.capturedAt)
+  if (refused) return refused
 
   const [program = '', ...args] = argv
   const timeoutMs =

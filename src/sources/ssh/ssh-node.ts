@@ -3,9 +3,9 @@ import type {Duplex} from 'node:stream'
 import pLimit, {type LimitFunction} from 'p-limit'
 import ssh2, {type Client, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm} from 'ssh2'
 
-import {checkArgv, checkRequest} from '../../collect/read-only.js'
+import {refuseUnlessReadOnly} from '../../collect/read-only.js'
 import {redactSecrets} from '../../collect/redact.js'
-import {notGathered, type EvidenceRequest, type Gathered, type GatherStatus} from '../../model/evidence.js'
+import {type EvidenceRequest, type Gathered, type GatherStatus} from '../../model/evidence.js'
 import {toRemoteCommand} from '../../util/shell-quote.js'
 import {CappedOutput} from './capped-output.js'
 import {
@@ -111,18 +111,8 @@ export class SshNode {
     const argv = requestArgv(request)
 
     // Defense in depth: the guard already ran when the playbook loaded; check again right before sending.
-    const verdict = checkRequest(request)
-    const argvVerdict = verdict.ok ? checkArgv(argv) : verdict
-    if (!argvVerdict.ok) {
-      return notGathered(
-        base.node,
-        request,
-        'refused',
-        base.origin,
-        `refused by the read-only guard: ${argvVerdict.reason}`,
-        {capturedAt},
-      )
-    }
+    const refused = refuseUnlessReadOnly(base.node, request, argv, base.origin, capturedAt)
+    if (refused) return refused
 
     try {
       const timeoutMs =
