@@ -17,6 +17,8 @@ const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
     readCapture('compute_down/openstack_compute_service_list_one_down.txt').body,
   'openstack-volume-services': () => readCapture('cinder_volume_down/openstack_volume_service_list.txt').body,
   'openstack-hypervisors': () => readCapture('healthy/openstack_hypervisor_list.txt').body,
+  'openstack-volume': () => readCapture('scenarios/cinder_volume_down/openstack_volume_show_vol-no-backend.txt').body,
+  'openstack-volume-messages': () => readCapture('scenarios/cinder_volume_down/cinder_messages_list.txt').body,
   'openstack-raw': () => readCapture('table/command-list-common.txt').body,
   'console-log': () =>
     'checking http://169.254.169.254/2009-04-04/instance-id\nfailed 1/20: up 1.13. request failed\n',
@@ -51,7 +53,7 @@ function expectPlainJson(value: unknown): void {
 describe('PARSERS', () => {
   it('holds exactly the parser names the playbooks use', () => {
     expect(Object.keys(PARSERS).sort()).toEqual(Object.keys(SAMPLES).sort())
-    expect(Object.keys(PARSERS)).toHaveLength(25)
+    expect(Object.keys(PARSERS)).toHaveLength(27)
   })
 
   it.each(Object.keys(SAMPLES) as Array<keyof typeof PARSERS>)(
