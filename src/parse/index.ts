@@ -14,9 +14,9 @@ import {parseOpenstackOutput} from './openstack-output.js'
 import {normalizePort, normalizePortList} from './openstack-port.js'
 import {normalizeSecurityGroupRules} from './openstack-security-group.js'
 import {normalizeServer, normalizeServerList} from './openstack-server.js'
-import {normalizeVolume, normalizeVolumeMessages} from './openstack-volume.js'
 import {parseOsloLog} from './oslo-log.js'
 import {parseOvsOfctlFlows} from './ovs-ofctl-flows.js'
+import {parseOvsVsctlList} from './ovs-vsctl-list.js'
 import {parseOvsVsctlShow} from './ovs-vsctl-show.js'
 import {parseDiskstats} from './proc-diskstats.js'
 import {parseLoadavg} from './proc-loadavg.js'
@@ -41,11 +41,10 @@ export const PARSERS = {
   'openstack-compute-services': normalizeComputeServices,
   'openstack-volume-services': normalizeVolumeServices,
   'openstack-hypervisors': normalizeHypervisors,
-  'openstack-volume': normalizeVolume,
-  'openstack-volume-messages': normalizeVolumeMessages,
   'openstack-raw': parseOpenstackOutput,
   'console-log': parseConsoleLog,
   'ovs-vsctl-show': parseOvsVsctlShow,
+  'ovs-vsctl-list': parseOvsVsctlList,
   'ovs-ofctl-flows': parseOvsOfctlFlows,
   'oslo-log': parseOsloLog,
   'journal-short-iso': parseJournalShortIso,
