@@ -14,6 +14,7 @@ import {parseOpenstackOutput} from './openstack-output.js'
 import {normalizePort, normalizePortList} from './openstack-port.js'
 import {normalizeSecurityGroupRules} from './openstack-security-group.js'
 import {normalizeServer, normalizeServerList} from './openstack-server.js'
+import {normalizeVolume, normalizeVolumeMessages} from './openstack-volume.js'
 import {parseOsloLog} from './oslo-log.js'
 import {parseOvsOfctlFlows} from './ovs-ofctl-flows.js'
 import {parseOvsVsctlList} from './ovs-vsctl-list.js'
@@ -41,6 +42,8 @@ export const PARSERS = {
   'openstack-compute-services': normalizeComputeServices,
   'openstack-volume-services': normalizeVolumeServices,
   'openstack-hypervisors': normalizeHypervisors,
+  'openstack-volume': normalizeVolume,
+  'openstack-volume-messages': normalizeVolumeMessages,
   'openstack-raw': parseOpenstackOutput,
   'console-log': parseConsoleLog,
   'ovs-vsctl-show': parseOvsVsctlShow,
