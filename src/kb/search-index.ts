@@ -1,0 +1,248 @@
+import {createHash} from 'node:crypto'
+import {mkdir, rename, rm, stat} from 'node:fs/promises'
+import {homedir} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import Database from 'better-sqlite3'
+
+import {buildKnowledgeBase, KNOWLEDGE_DIR, readKnowledgeFiles, type KnowledgeBase, type KnowledgeFile} from './load-knowledge.js'
+import type {KnowledgePage} from './parse-page.js'
+import type {PageType} from './page-schema.js'
+import {renderPage} from './render-page.js'
+
+/**
+ * The knowledge base's full-text index: SQLite FTS5 through better-sqlite3, in one file built from
+ * knowledge/ at build time and rebuilt whenever the knowledge files change (their content hash is stored in
+ * the file and compared before every query; hashing ~150 small files takes a few milliseconds).
+ *
+ * Tokens: unicode61 splits on everything but letters and digits, so `ovs_idl` indexes as "ovs" "idl" and
+ * `rpc_response_timeout` as three tokens; a query term is searched as the phrase of its tokens, so the same
+ * identifier finds them in order. Porter stemming lets "restarting" find "restart". bm25 ranks with the
+ * id, title and keys (hint, process and unit names) columns weighted above the body.
+ */
+
+/** Bump when the table layout or what goes into it changes: old index files are then rebuilt. */
+const INDEX_FORMAT = 'kb-index-v1'
+
+/** bm25 column weights: id, title, keys, body. */
+const WEIGHTS = [10, 8, 5, 1] as const
+
+export interface SearchHit {
+  readonly id: string
+  readonly type: PageType
+  readonly title: string
+  /** bm25: lower is better (SQLite's sign). */
+  readonly score: number
+  /** A few words around the match, highlighted with the markers given to search. */
+  readonly snippet: string
+}
+
+export interface IndexedPage {
+  readonly id: string
+  readonly type: PageType
+  readonly title: string
+  readonly summary: string
+  /** The page rendered as markdown (front matter as a header, then the body). */
+  readonly markdown: string
+}
+
+export interface IndexInfo {
+  readonly file: string
+  readonly rebuilt: boolean
+  /** Time to build, when rebuilt. */
+  readonly buildMs: number
+  readonly pages: number
+  /** Files that are not valid pages (left out of the index); `kb lint` names them. */
+  readonly problems: number
+}
+
+/** Where the index lives: dist/kb.sqlite beside the installed package when writable, else the user's cache. */
+export async function defaultIndexFile(knowledgeDir: string = KNOWLEDGE_DIR): Promise<string> {
+  if (path.resolve(knowledgeDir) === path.resolve(KNOWLEDGE_DIR)) {
+    const dist = fileURLToPath(new URL('../../dist/', import.meta.url))
+    if (await isWritableDir(dist)) return path.join(dist, 'kb.sqlite')
+  }
+  const cache = process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache')
+  const tag = createHash('sha256').update(path.resolve(knowledgeDir)).digest('hex').slice(0, 12)
+  return path.join(cache, 'cloudtriage', `kb-${tag}.sqlite`)
+}
+
+/** A hash of every knowledge file's name and content, and of the index format. */
+export function fingerprint(files: readonly KnowledgeFile[]): string {
+  const hash = createHash('sha256').update(INDEX_FORMAT)
+  for (const f of files) hash.update('\0').update(f.name).update('\0').update(f.text)
+  return hash.digest('hex')
+}
+
+/**
+ * Make sure the index file matches the knowledge folder, rebuilding it if not. Safe with concurrent runs:
+ * the new index is written beside the old and renamed over it.
+ */
+export async function ensureIndex(options: {knowledgeDir?: string; indexFile?: string} = {}): Promise<IndexInfo> {
+  const dir = options.knowledgeDir ?? KNOWLEDGE_DIR
+  const file = options.indexFile ?? (await defaultIndexFile(dir))
+  const files = await readKnowledgeFiles(dir)
+  const want = fingerprint(files)
+  const have = readMeta(file)
+  if (have && have.fingerprint === want) return {file, rebuilt: false, buildMs: 0, pages: have.pages, problems: have.problems}
+
+  const started = performance.now()
+  const kb = buildKnowledgeBase(dir, files)
+  await mkdir(path.dirname(file), {recursive: true})
+  const tmp = `${file}.partial-${process.pid}`
+  await rm(tmp, {force: true})
+  try {
+    writeIndex(tmp, kb, want)
+    await rename(tmp, file)
+  } catch (error) {
+    await rm(tmp, {force: true})
+    throw error
+  }
+  return {file, rebuilt: true, buildMs: Math.round(performance.now() - started), pages: kb.pages.length, problems: kb.problems.length}
+}
+
+/** Write a fresh index of a knowledge base into `file` (which must not exist). */
+export function writeIndex(file: string, kb: KnowledgeBase, print: string): void {
+  const db = new Database(file)
+  try {
+    db.pragma('journal_mode = OFF')
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE pages (id TEXT PRIMARY KEY, type TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, markdown TEXT NOT NULL);
+      CREATE VIRTUAL TABLE search USING fts5(id, title, keys, body, tokenize = 'porter unicode61 remove_diacritics 2');
+    `)
+    const addPage = db.prepare('INSERT INTO pages (id, type, title, summary, markdown) VALUES (?, ?, ?, ?, ?)')
+    const addText = db.prepare('INSERT INTO search (rowid, id, title, keys, body) VALUES (?, ?, ?, ?, ?)')
+    const addMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
+    db.transaction(() => {
+      kb.pages.forEach((page, i) => {
+        const markdown = renderPage(page)
+        addPage.run(page.meta.id, page.type, page.meta.title, summaryOf(page), markdown)
+        addText.run(i + 1, page.meta.id, page.meta.title, keysOf(page), markdown)
+      })
+      addMeta.run('fingerprint', print)
+      addMeta.run('pages', String(kb.pages.length))
+      addMeta.run('problems', String(kb.problems.length))
+    })()
+  } finally {
+    db.close()
+  }
+}
+
+function readMeta(file: string): {fingerprint: string; pages: number; problems: number} | undefined {
+  let db: Database.Database
+  try {
+    db = new Database(file, {readonly: true, fileMustExist: true})
+  } catch {
+    return undefined
+  }
+  try {
+    const rows = db.prepare('SELECT key, value FROM meta').all() as {key: string; value: string}[]
+    const meta = new Map(rows.map((r) => [r.key, r.value]))
+    const print = meta.get('fingerprint')
+    return print ? {fingerprint: print, pages: Number(meta.get('pages')), problems: Number(meta.get('problems'))} : undefined
+  } catch {
+    return undefined
+  } finally {
+    db.close()
+  }
+}
+
+/** Highly weighted words that are not the title: the literal hint, process, package, container and unit names. */
+function keysOf(page: KnowledgePage): string {
+  if (page.type === 'signature') return [page.meta.hint, page.meta.component].join(' ')
+  if (page.type === 'component') {
+    const m = page.meta
+    return [...Object.values(m.processes).flatMap((names) => names ?? []), ...m.logs.units, ...m.logs.files].join(' ')
+  }
+  return [page.meta.playbook, ...page.meta.components].join(' ')
+}
+
+function summaryOf(page: KnowledgePage): string {
+  if (page.type === 'component') return page.meta.summary
+  if (page.type === 'signature') return `${page.meta.component}: ${page.meta.title}`
+  return `guide to playbook ${page.meta.playbook}`
+}
+
+/**
+ * The FTS5 query for what the user typed: each word becomes the quoted phrase of its letter/digit runs
+ * (so punctuation, quotes and FTS5 operators in error messages are inert), all words required. Pure.
+ * Null when nothing searchable is left.
+ */
+export function toFtsQuery(words: readonly string[], join: 'AND' | 'OR' = 'AND'): string | null {
+  const phrases = words
+    .flatMap((w) => w.split(/\s+/))
+    .map((w) => w.match(/[\p{L}\p{N}]+/gu) ?? [])
+    .filter((tokens) => tokens.length > 0)
+    .map((tokens) => `"${tokens.join(' ')}"`)
+  return phrases.length === 0 ? null : [...new Set(phrases)].join(` ${join} `)
+}
+
+/** An open index for queries. Close it when done. */
+export class KnowledgeIndex {
+  private readonly db: Database.Database
+
+  constructor(readonly file: string) {
+    this.db = new Database(file, {readonly: true, fileMustExist: true})
+  }
+
+  /**
+   * Ranked pages for the words: all words first; if no page has them all, any of them (ranked by bm25, so
+   * pages with more of the words come first).
+   */
+  search(words: readonly string[], options: {limit?: number; type?: PageType; mark?: readonly [string, string]} = {}): SearchHit[] {
+    const [open, close] = options.mark ?? ['\u0002', '\u0003']
+    const limit = options.limit ?? 10
+    const run = (query: string): SearchHit[] =>
+      this.db
+        .prepare(
+          `SELECT s.id AS id, p.type AS type, p.title AS title, bm25(search, ${WEIGHTS.join(', ')}) AS score,
+                  snippet(search, -1, ?, ?, '…', 14) AS snippet
+             FROM search s JOIN pages p ON p.id = s.id
+            WHERE search MATCH ? ${options.type ? 'AND p.type = ?' : ''}
+            ORDER BY score LIMIT ?`,
+        )
+        .all(open, close, query, ...(options.type ? [options.type] : []), limit) as SearchHit[]
+    const all = toFtsQuery(words, 'AND')
+    if (!all) return []
+    const hits = run(all)
+    if (hits.length > 0) return hits
+    const any = toFtsQuery(words, 'OR')
+    return any && any !== all ? run(any) : []
+  }
+
+  page(id: string): IndexedPage | undefined {
+    return this.db.prepare('SELECT id, type, title, summary, markdown FROM pages WHERE id = ?').get(id) as IndexedPage | undefined
+  }
+
+  list(type?: PageType): IndexedPage[] {
+    const sql = `SELECT id, type, title, summary, markdown FROM pages ${type ? 'WHERE type = ?' : ''} ORDER BY type, id`
+    return this.db.prepare(sql).all(...(type ? [type] : [])) as IndexedPage[]
+  }
+
+  /** Ids close to one that was not found, for "did you mean". */
+  similarIds(id: string, limit = 5): string[] {
+    const query = toFtsQuery([id], 'OR')
+    if (!query) return []
+    const rows = this.db.prepare('SELECT id FROM search WHERE search MATCH ? ORDER BY bm25(search, 10, 1, 1, 0) LIMIT ?').all(query.replaceAll(' ', ' OR ').replaceAll('"', ''), limit) as {id: string}[]
+    return rows.map((r) => r.id)
+  }
+
+  close(): void {
+    this.db.close()
+  }
+}
+
+async function isWritableDir(dir: string): Promise<boolean> {
+  try {
+    const s = await stat(dir)
+    if (!s.isDirectory()) return false
+    const probe = path.join(dir, `.kb-probe-${process.pid}`)
+    await mkdir(probe)
+    await rm(probe, {recursive: true})
+    return true
+  } catch {
+    return false
+  }
+}
