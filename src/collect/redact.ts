@@ -8,6 +8,13 @@
 
 export const REDACTED = '***'
 
+/**
+ * Option names that mention a secret but hold a setting about it (an algorithm, a lifetime, a count, a
+ * path, an id). Their values are what an operator needs to see; the secret itself never sits in them.
+ */
+const SETTING_NOT_SECRET =
+  /(_hash_algorithm|_hash_rounds|_regex|_regex_description|_expiration|_expires_days|_count|_age|_upon_first_use|_cache_time|_time|_roles_required|_required|_keys|_uuid|_id|_file|_path|_dir|_repository|_strategy|_provider|_type|_length|_interval|_timeout|_ttl)$/i
+
 interface Rule {
   readonly name: string
   readonly pattern: RegExp
@@ -34,11 +41,13 @@ const RULES: readonly Rule[] = [
     replace: (_m, comma, user) => `${comma}${user}:${REDACTED}@`,
   },
   {
-    // INI / env / YAML assignments whose key names a secret: password = x, OS_PASSWORD=x, admin_token: x
+    // INI / env / YAML assignments whose key names a secret: password = x, OS_PASSWORD=x, admin_token: x,
+    // default_pass (rabbitmq.conf), wsrep_sst_auth (galera), `key = ` (ceph keyrings). Keys that only
+    // configure a secret (password_hash_algorithm, token_expiration, rbd_secret_uuid) are left alone.
     name: 'secret-assignment',
     pattern:
-      /^(\s*(?:export\s+)?[A-Za-z0-9_.-]*(?:password|passwd|secret|token|_key|apikey|api_key|credential|auth_key|fernet)[A-Za-z0-9_.-]*\s*[=:]\s*)(?!\*\*\*)(\S.*?)[ \t]*$/gim,
-    replace: (_m, head) => `${head}${REDACTED}`,
+      /^(\s*(?:export\s+)?([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|token|_key|apikey|api_key|credential|auth_key|fernet|_pass|sst_auth)[A-Za-z0-9_.-]*|key)\s*[=:]\s*)(?!\*\*\*)(\S.*?)[ \t]*$/gim,
+    replace: (match, head, key) => (SETTING_NOT_SECRET.test(key) ? match : `${head}${REDACTED}`),
   },
   {
     // HTTP headers carrying tokens: X-Auth-Token, X-Subject-Token, X-Service-Token, Authorization.
