@@ -46,7 +46,7 @@ start_node() {
   if ! node_holder_pid "$node" >/dev/null; then
     rm -f "$LAB_RUN/nodes/$node.ready"
     stop_daemon "node-$node" 2
-    start_daemon "node-$node" root -- ip netns exec "$node" unshare --pid --fork --mount-proc --mount \
+    LAB_DAEMON_NODE=$node start_daemon "node-$node" root -- ip netns exec "$node" unshare --pid --fork --mount-proc --mount \
       --uts --propagation private bash "$LAB_DIR/node-init.sh" "$node" "${NODE_PRIVATE_DIRS[@]}"
     wait_for 20 "node $node ready" test -e "$LAB_RUN/nodes/$node.ready"
     # unshare --fork: the node's PID 1 is the child of the process in the pid file.

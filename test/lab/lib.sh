@@ -96,7 +96,9 @@ start_daemon() {
   [[ $user == root ]] || priv=(setpriv --reuid="$user" --regid="$user" --init-groups --reset-env)
   # bash -c records its own pid and then execs, so the pid file names the daemon (or the
   # nsenter that owns it) and its process group holds every worker and helper it forks.
-  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$(pidfile "$name")" "${priv[@]}" "$@" \
+  # cg-exec.sh puts it in its node's cgroup (LAB_DAEMON_NODE, default controller-0) before setpriv.
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$(pidfile "$name")" \
+    bash "$LAB_DIR/cg-exec.sh" "${LAB_DAEMON_NODE:-controller-0}" "${priv[@]}" "$@" \
     >>"$LAB_LOGS/$name.out" 2>&1 </dev/null &
   local i
   for i in 1 2 3 4 5 6 7 8 9 10; do [[ -s $(pidfile "$name") ]] && break; sleep 0.1; done
@@ -135,6 +137,10 @@ stop_daemons() {
     rm -f "$(pidfile "$n")"
   done
 }
+
+# Per-node cgroups and /proc/pressure views.
+# shellcheck source=node-cgroup.sh
+source "$LAB_DIR/node-cgroup.sh"
 
 # ---------- nodes ----------
 #
@@ -250,7 +256,7 @@ start_node_daemon() {
   local -a priv=()
   [[ $user == root ]] || priv=(setpriv --reuid="$user" --regid="$user" --init-groups --reset-env)
   local h; h=$(node_holder_pid "$node") || die "node $node is not running"
-  start_daemon "$d" root -- nsenter --target "$h" --mount --uts --net --pid --ipc -- "${priv[@]}" "$@"
+  LAB_DAEMON_NODE=$node start_daemon "$d" root -- nsenter --target "$h" --mount --uts --net --pid --ipc -- "${priv[@]}" "$@"
 }
 
 start_ovs() {
@@ -261,7 +267,9 @@ start_ovs() {
   start_node_daemon ovsdb-server "$node" root -- /usr/sbin/ovsdb-server /etc/openvswitch/conf.db \
     --remote=punix:/run/openvswitch/db.sock --remote=db:Open_vSwitch,Open_vSwitch,manager_options \
     --pidfile=/run/openvswitch/ovsdb-server.pid --log-file=/var/log/openvswitch/ovsdb-server.log
-  wait_for 20 "ovsdb-server on $node" node_exec "$node" test -S /run/openvswitch/db.sock
+  # Not `test -S db.sock`: a lab stopped without --purge leaves a stale socket behind, and the next
+  # ovs-vsctl then meets "Connection refused" while the new ovsdb-server is still starting.
+  wait_for 20 "ovsdb-server on $node" node_exec "$node" ovs-vsctl --timeout=2 --no-wait show
   node_exec "$node" ovs-vsctl --no-wait init
   # The agent would otherwise log "Unable to open stream to tcp:127.0.0.1:6640" once (gotcha 12).
   node_exec "$node" ovs-vsctl --no-wait set-manager ptcp:6640:127.0.0.1

@@ -6,9 +6,16 @@ node=$1
 ssh=/var/lib/lab/ssh
 args=(/usr/sbin/sshd -i -f "$ssh/sshd_config" -h "/var/lib/lab/nodes/$node/ssh_host_ed25519_key"
       -E "/var/log/lab/sshd-$node.log")
+# The session counts in the node's cgroup and sees its /proc/pressure (node-cgroup.sh).
+here=$(dirname "$(readlink -f "$0")")
+source "$here/node-cgroup.sh"
+cg=$(node_cgroup "$node" 2>/dev/null) && echo $$ > "$cg/cgroup.procs" || cg=
 if [[ $node == controller-0 ]]; then
-  # controller-0 is the root namespace; only its hostname is its own.
-  exec unshare --uts -- bash -c 'hostname controller-0 && exec "$@"' _ "${args[@]}"
+  # controller-0 is the root namespace; its hostname and (in a private mount namespace, so the
+  # host's /proc is untouched) its /proc/pressure view are its own.
+  exec unshare --uts --mount --propagation private -- bash -c \
+    'hostname controller-0 && { [[ -z $1 ]] || { source "$2"; node_pressure_mounts controller-0; }; }; shift 2; exec "$@"' \
+    _ "$cg" "$here/node-cgroup.sh" "${args[@]}"
 fi
 holder=$(cat "/run/lab/nodes/$node.holder")
 skew=/run/lab/nodes/$node.faketime

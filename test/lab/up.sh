@@ -18,6 +18,7 @@ for s in "${stages[@]}"; do
   bash "$LAB_DIR/$s.sh" || die "stage $s failed (daemon output: $LAB_LOGS/*.out, service logs: /var/log/<service>/)"
   printf '%-12s %4ds (cumulative %4ds)\n' "$s" $((SECONDS - t)) $((SECONDS - start)) | tee -a "$timings" >&2
 done
+bash "$LAB_DIR/node-views.sh"   # per-node cgroups and /proc/pressure (node-cgroup.sh)
 bash "$LAB_DIR/journal.sh"
 # The 3-node Galera + HAProxy topology (test/lab/galera/, its own engineer) joins when it exists.
 if [[ -f $LAB_DIR/galera/up.sh ]]; then bash "$LAB_DIR/galera/up.sh" || die "galera/up.sh failed"; fi
