@@ -132,7 +132,7 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
   }
 
   const finalScope = scope ?? {level: 'instance' as const, says: 'Scope unknown: the evidence to tell one failing VM from many was not gathered.'}
-  const suspects = rankSuspects(findings, finalScope)
+  const suspects = rankSuspects(findings, finalScope, playbook.dependencies)
   const missing = collectMissing(facts, blocked)
   const nextCommands = dedupe([...suspects.slice(0, 3).flatMap((s) => s.next), ...missing.map((m) => m.command)]).slice(0, 12)
 

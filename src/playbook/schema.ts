@@ -133,6 +133,10 @@ export const playbookSchema = z
     phases: z.array(phase).length(4),
     scope: z.array(scopeRule).min(1),
     signatures: z.array(signature).default([]),
+    /** Shared dependencies (RabbitMQ, the database): suspects they explain fold under them (src/reason/rank.ts). */
+    dependencies: z
+      .array(z.object({component: z.enum(COMPONENTS), explains: z.array(z.enum(COMPONENTS)).min(1)}).strict())
+      .default([]),
   })
   .strict()
   .refine((p) => p.phases.map((ph) => ph.id).join(',') === 'macro,roles,blast-radius,resources', {

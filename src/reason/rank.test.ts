@@ -52,3 +52,28 @@ describe('rankSuspects', () => {
     expect(top?.confidence).toBeGreaterThan(0.99)
   })
 })
+
+describe('the blast-radius rule', () => {
+  const rabbit = finding({check: 'rabbitmq-unreachable', component: 'rabbitmq', node: 'controller-0', level: 'control-plane', weight: 0.8})
+  const computeDown = finding({check: 'compute-service-down', component: 'nova-compute', node: 'compute-0', level: 'host', weight: 0.7})
+  const conductorTimeout = finding({check: 'timeout-waiting-for-conductor', component: 'nova-conductor', node: 'controller-0', level: 'control-plane', weight: 0.45})
+  const rule = {component: 'rabbitmq', explains: ['nova-compute', 'nova-conductor']}
+
+  it('folds the services a dead RabbitMQ explains into one root suspect that names its blast radius', () => {
+    const ranked = rankSuspects([computeDown, conductorTimeout, rabbit], {level: 'control-plane', says: 'many'}, [rule])
+    expect(ranked.map((s) => s.component)).toEqual(['rabbitmq'])
+    expect(ranked[0]?.summary).toContain('nova-compute on compute-0')
+    expect(ranked[0]?.checks).toEqual(['rabbitmq-unreachable', 'compute-service-down', 'timeout-waiting-for-conductor'])
+  })
+
+  it('keeps a service that outranks the dependency: it has evidence of its own', () => {
+    const conductorDown = finding({check: 'conductor-down', component: 'nova-conductor', node: 'controller-0', level: 'control-plane', weight: 0.95})
+    const ranked = rankSuspects([conductorDown, computeDown, rabbit], {level: 'control-plane', says: 'many'}, [rule])
+    expect(ranked.map((s) => s.component)).toEqual(['nova-conductor', 'rabbitmq'])
+  })
+
+  it('changes nothing when the dependency is not a suspect', () => {
+    const ranked = rankSuspects([computeDown, conductorTimeout], {level: 'control-plane', says: 'many'}, [rule])
+    expect(ranked.map((s) => s.component)).toEqual(['nova-compute', 'nova-conductor'])
+  })
+})

@@ -25,7 +25,7 @@ const MAX_EVIDENCE = 8
  * noisy-or, so two weak signals about the same agent outrank one weak signal, but never reach certainty.
  * Pure: same findings, same scope, same ranking.
  */
-export function rankSuspects(findings: readonly Finding[], scope: Scope): Suspect[] {
+export function rankSuspects(findings: readonly Finding[], scope: Scope, dependencies: readonly DependencyRule[] = []): Suspect[] {
   const groups = new Map<string, Finding[]>()
   for (const finding of findings) {
     const key = `${finding.component}\u0000${finding.node ?? ''}`
@@ -51,9 +51,42 @@ export function rankSuspects(findings: readonly Finding[], scope: Scope): Suspec
     }
   })
 
-  return suspects.sort(
+  const ranked = suspects.sort(
     (a, b) => b.confidence - a.confidence || b.evidence.length - a.evidence.length || a.component.localeCompare(b.component),
   )
+  return foldExplained(ranked, dependencies)
+}
+
+/** A shared dependency and the components whose failures it produces when it fails (RabbitMQ: every RPC user). */
+export interface DependencyRule {
+  readonly component: string
+  readonly explains: readonly string[]
+}
+
+/**
+ * The blast-radius rule: when a shared dependency is a suspect, the suspects it explains that rank below it
+ * are its symptoms, not separate causes (a dead RabbitMQ makes every compute "down" and every service time
+ * out). They fold into the dependency: one root suspect whose summary lists its blast radius and whose checks
+ * include theirs. A service that outranks the dependency has evidence of its own and stays. Expects `ranked`
+ * best first.
+ */
+export function foldExplained(ranked: readonly Suspect[], dependencies: readonly DependencyRule[]): Suspect[] {
+  let out = [...ranked]
+  for (const rule of dependencies) {
+    const rootAt = out.findIndex((s) => s.component === rule.component)
+    const root = out[rootAt]
+    if (!root) continue
+    const folded = out.filter((s, i) => i > rootAt && s.component !== root.component && rule.explains.includes(s.component))
+    if (folded.length === 0) continue
+    const radius = folded.map((s) => `${s.component}${s.node ? ` on ${s.node}` : ''}`).join(', ')
+    const merged: Suspect = {
+      ...root,
+      summary: `${root.summary} Blast radius: this also explains ${radius}.`,
+      checks: dedupe([...root.checks, ...folded.flatMap((s) => s.checks)], (c) => c),
+    }
+    out = out.filter((s) => !folded.includes(s)).map((s) => (s === root ? merged : s))
+  }
+  return out
 }
 
 function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {
