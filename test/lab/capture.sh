@@ -44,13 +44,18 @@ fi
 bash "$LAB_DIR/journal.sh" 2>/dev/null || log "journal.sh failed; journalctl on the nodes shows older entries"
 
 # ---- cloud-level views (openstack CLI, JSON) ----
-servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1; do
+servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1 vm-nocompute-1 vm-nokey-1 vm-unmapped-1; do
   os server show "$s" >/dev/null 2>&1 && servers+=("$s"); done
+volumes=(vol-web-1); for v in vol-novol-1 vol-huge-1 vol-norabbit-1; do
+  os volume show "$v" >/dev/null 2>&1 && volumes+=("$v"); done
 port=$(os port list --server vm-web-1 -f value -c ID | head -1)
 {
   echo "openstack_server_list.txt server list --long -f json"
   for s in "${servers[@]}"; do echo "openstack_server_show_$s.txt server show $s -f json"; done
-  echo "openstack_console_log_show_vm-web-1.txt console log show vm-web-1"
+  for s in "${servers[@]}"; do
+    [[ $s == vm-web-1 || $s == vm-nokey-1 ]] && echo "openstack_console_log_show_$s.txt console log show $s"; done
+  for v in "${volumes[@]}"; do echo "openstack_volume_show_$v.txt volume show $v -f json"; done
+  echo "openstack_keypair_list.txt keypair list -f json"
   echo "openstack_port_list.txt port list --long -f json"
   [[ -n $port ]] && echo "openstack_port_show_vm-web-1.txt port show $port -f json"
   echo "openstack_security_group_rule_list_web.txt security group rule list web --long -f json"
@@ -81,6 +86,8 @@ for node in "${LAB_NODES[@]}"; do
     sleep 1
     on_node "$node" proc_stat_2.txt 'cat /proc/stat'
     on_node "$node" proc_meminfo.txt 'cat /proc/meminfo'
+    on_node "$node" proc_diskstats.txt 'cat /proc/diskstats'
+    on_node "$node" proc_net_dev.txt 'cat /proc/net/dev'
     on_node "$node" proc_pressure.txt 'for f in /proc/pressure/*; do echo "== $f"; cat "$f"; done'
     on_node "$node" date.txt 'date -u +%Y-%m-%dT%H:%M:%SZ'
     on_node "$node" ps.txt 'ps -eo pid,ppid,stat,pcpu,rss,etimes,args --sort=-pcpu | head -60'
@@ -116,14 +123,29 @@ sos_plugins() {
     *) echo openstack_nova,openstack_neutron,openvswitch,host,process,memory,processor,date ;;
   esac
 }
+# sos's openstack plugins run `openstack ...` only when OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME
+# are in its environment: the controller's sos run sources them from a root-only file (never on a
+# command line). The computes have no credentials, like real ones.
+sos_openrc=$LAB_STATE/sos-openrc
+( umask 077; /usr/bin/python3 - "$LAB_STATE/clouds.yaml" > "$sos_openrc" <<'PY'
+import sys, yaml
+a = yaml.safe_load(open(sys.argv[1]))["clouds"]["lab"]; au = a["auth"]
+env = {"OS_AUTH_URL": au["auth_url"], "OS_USERNAME": au["username"], "OS_PASSWORD": au["password"],
+       "OS_PROJECT_NAME": au["project_name"], "OS_USER_DOMAIN_NAME": au.get("user_domain_name", "Default"),
+       "OS_PROJECT_DOMAIN_NAME": au.get("project_domain_name", "Default"),
+       "OS_REGION_NAME": a.get("region_name", "RegionOne"), "OS_IDENTITY_API_VERSION": "3"}
+for k, v in env.items(): print(f"export {k}='{v}'")
+PY
+)
+sos_env() { [[ $1 == controller-0 ]] && echo ". $sos_openrc && "; return 0; }
 for node in "${LAB_NODES[@]}"; do
   tmp=/var/tmp/lab-sos-$node
   rm -rf "$tmp"; mkdir -p "$tmp"
   rc=0
-  timeout 600 "${SSH[@]}" "$node" "sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} \
+  timeout 600 "${SSH[@]}" "$node" "$(sos_env "$node")sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} \
     --log-size 1 --plugin-timeout 120 -o $(sos_plugins "$node")" > "$out/sos/$node.sos-report.txt" 2>&1 || rc=$?
   echo "[exit status: $rc]" >> "$out/sos/$node.sos-report.txt"
-  sed -i "1i \$ ssh $node sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} --log-size 1 --plugin-timeout 120 -o $(sos_plugins "$node")" "$out/sos/$node.sos-report.txt"
+  sed -i "1i \$ ssh $node $(sos_env "$node")sos report --batch --quiet --tmp-dir $tmp --label ${fault//[^a-z0-9]/} --log-size 1 --plugin-timeout 120 -o $(sos_plugins "$node")" "$out/sos/$node.sos-report.txt"
   archive=$(ls "$tmp"/sosreport-*.tar.xz 2>/dev/null | head -1 || true)
   if [[ -n $archive ]]; then
     cp "$archive" "$out/sos/$node.tar.xz"; chmod 644 "$out/sos/$node.tar.xz"
@@ -134,15 +156,27 @@ for node in "${LAB_NODES[@]}"; do
 done
 mark sos
 
-# ---- HOOK(cloudtriage collect) ----
-# When `cloudtriage collect` exists, record a capture bundle with the tool itself, over the same ssh.
-collect_note="cloudtriage collect: not available yet (bin/run.js has no collect command)"
-if (cd "$repo" && timeout 30 node bin/run.js collect --help >/dev/null 2>&1); then
-  if (cd "$repo" && timeout 600 node bin/run.js collect --inventory "$LAB_STATE/inventory.yaml" \
-        --out "$out/bundle" > "$out/collect.txt" 2>&1); then
-    collect_note="cloudtriage collect: bundle in bundle/ (command in collect.txt)"
+# ---- cloudtriage collect: the tool records its own bundle of the fault's playbook, live ----
+# The playbook and target are the fault's row in expectations.tsv (healthy: vm-ssh-fail vm-web-1).
+read -r pb target _ <<<"$(lab_expectation "$fault")"
+collect_note="cloudtriage collect: no expectations.tsv row for $fault, no bundle"
+if [[ -n ${pb:-} ]]; then
+  collect_cmd=(node bin/run.js collect "$pb"); [[ $target == - ]] || collect_cmd+=("$target")
+  collect_cmd+=(--inventory "$LAB_STATE/inventory.yaml" --out "$out/bundle" --overwrite)
+  if ! (cd "$repo" && timeout 30 node bin/run.js collect --help >/dev/null 2>&1); then
+    collect_note="cloudtriage collect: not available (node bin/run.js collect --help failed; npm run build?)"
+  elif ! (cd "$repo" && node bin/run.js playbooks --json 2>/dev/null | grep -q "\"id\": \"$pb\""); then
+    collect_note="cloudtriage collect: playbook $pb not built yet, no bundle"
   else
-    collect_note="cloudtriage collect: FAILED, see collect.txt"
+    rc=0
+    { printf '$ OS_CLIENT_CONFIG_FILE=%s OS_CLOUD=%s %s\n' "$OS_CLIENT_CONFIG_FILE" "$OS_CLOUD" "${collect_cmd[*]/#$out\//fixtures/lab/$fault/}"
+      (cd "$repo" && timeout 600 "${collect_cmd[@]}") 2>&1 || rc=$?
+      printf '[exit status: %d]\n' "$rc"; } > "$out/collect.txt"
+    case $rc in
+      0) collect_note="cloudtriage collect: bundle/ from \`collect $pb ${target/#-/}\` (exit 0; collect.txt)" ;;
+      3) collect_note="cloudtriage collect: bundle/ from \`collect $pb ${target/#-/}\` (exit 3: partial, see collect.txt)" ;;
+      *) collect_note="cloudtriage collect: FAILED with exit $rc, see collect.txt" ;;
+    esac
   fi
 fi
 mark collect
@@ -193,6 +227,36 @@ done
   echo "- $collect_note"
   echo "- sos archives: the lab password was masked after collection because sos 4.0's OpenStack"
   echo "  scrubbing fails on Python 3.11 (see \`sos/MASKED.txt\`); nothing else in them was changed."
+  echo "- Per-node resource views: on each node \`/proc/pressure/{cpu,memory,io}\` is that node's own cgroup v2"
+  echo "  PSI (its processes are in cgroup \`lab/<node>\`, the cgroup's \`*.pressure\` bind-mounted over"
+  echo "  /proc/pressure/* in the node's mount namespace, test/lab/node-cgroup.sh); \`/proc/net/dev\` is the"
+  echo "  node's network namespace; \`/proc/loadavg\`, \`/proc/stat\`, \`/proc/meminfo\`, \`/proc/diskstats\` are"
+  echo "  machine-wide (the same host seen from every node, shared with other work on it)."
+  echo
+  echo "## What the sos archives contain"
+  echo
+  echo "Plugins per node are in \`sos/<node>.sos-report.txt\` (first line). sos runs the \`openstack\` client only"
+  echo "when OS_USERNAME/OS_PASSWORD/OS_PROJECT_NAME are set: controller-0's run had them (sourced from a"
+  echo "root-only file), the computes' did not. API outputs in each archive (sos_commands/openstack_*/):"
+  echo
+  for a in "$out"/sos/*.tar.xz; do
+    [[ -e $a ]] || continue
+    api=$(tar -tJf "$a" | grep -E '/sos_commands/openstack_[a-z]+/(openstack|nova|neutron|cinder)_' | sed 's|^[^/]*/||' || true)
+    if [[ -z $api ]]; then echo "- \`$(basename "$a")\`: none"
+    else
+      echo "- \`$(basename "$a")\`: $(wc -l <<<"$api") files: $(sed 's|.*/||' <<<"$api" | tr '\n' ' ')"
+    fi
+  done
+  echo
+  echo "Commands sos ran but that failed (from sos_commands/*, first line says 'command not found' or an error):"
+  echo
+  for a in "$out"/sos/*.tar.xz; do
+    [[ -e $a ]] || continue
+    d=$(mktemp -d); tar -C "$d" -xJf "$a" --wildcards '*/sos_commands/openstack_*' 2>/dev/null || true
+    bad=$(grep -lE 'command not found|Missing value auth-url|Failed to discover|Unable to establish|^usage:' -r "$d" 2>/dev/null | sed 's|.*/||' | tr '\n' ' ' || true)
+    echo "- \`$(basename "$a")\`: ${bad:-none}"
+    rm -rf "$d"
+  done
   echo
   echo "## Package versions (dpkg-query)"
   echo

@@ -83,7 +83,7 @@ PY
     [[ $h == "$d" ]] || bad+=("ssh $d (strict host key) failed")
   done
   # The Galera topology (test/lab/galera/) reports its own health when it exists.
-  if [[ -f $LAB_DIR/galera/health.sh ]]; then
+  if [[ -f $LAB_DIR/galera/health.sh && ${LAB_GALERA:-1} != 0 ]]; then
     bash "$LAB_DIR/galera/health.sh" >/dev/null 2>&1 || bad+=("galera/health.sh: not healthy (run it for details)")
   fi
   HEALTH_PROBLEMS=("${bad[@]}")

@@ -343,3 +343,10 @@ start_service() {
 
 # stop_service NAME [NODE] [GRACE]
 stop_service() { stop_daemon "$(node_daemon "$1" "${2:-controller-0}")" "${3:-15}"; }
+
+# lab_expectation FAULT: "playbook target component node" from expectations.tsv ('-' = null), or
+# nothing when the fault has no row. The healthy lab is vm-ssh-fail on vm-web-1 with no suspect.
+lab_expectation() {
+  [[ $1 == healthy ]] && { echo "vm-ssh-fail vm-web-1 - -"; return 0; }
+  awk -F'\t' -v f="$1" '$1==f && !/^#/ {print $2, $3, $4, $5; exit}' "$LAB_DIR/expectations.tsv"
+}

@@ -21,7 +21,7 @@ done
 bash "$LAB_DIR/node-views.sh"   # per-node cgroups and /proc/pressure (node-cgroup.sh)
 bash "$LAB_DIR/journal.sh"
 # The 3-node Galera + HAProxy topology (test/lab/galera/, its own engineer) joins when it exists.
-if [[ -f $LAB_DIR/galera/up.sh ]]; then bash "$LAB_DIR/galera/up.sh" || die "galera/up.sh failed"; fi
+if [[ -f $LAB_DIR/galera/up.sh && ${LAB_GALERA:-1} != 0 ]]; then bash "$LAB_DIR/galera/up.sh" || die "galera/up.sh failed"; fi
 bash "$LAB_DIR/health.sh"
 echo "lab up in $((SECONDS - start))s; inventory: $LAB_STATE/inventory.yaml; clouds.yaml: $LAB_STATE/clouds.yaml (cloud 'lab')"
 free -m | tee "$LAB_LOGS/up-free-after.txt"
