@@ -28,18 +28,30 @@ export async function openSource(choice: SourceChoice): Promise<EvidenceSource> 
   }
   const path = resolveInventoryPath(choice.inventory)
   let inventory
+  const notes: string[] = []
   if (choice.inventory || existsSync(path)) {
     inventory = loadInventory(path)
   } else {
     const discovery = await discoverNodes((argv) =>
       gatherLocally(API_NODE, {kind: 'command', argv, timeoutMs: choice.commandTimeoutMs}),
     )
-    inventory = inventoryFromNodes(discovery.nodes, 'discovered from openstack compute service/network agent/hypervisor list')
+    inventory = inventoryFromNodes(
+      discovery.nodes,
+      'discovered from openstack compute service/network agent/hypervisor list',
+    )
+    notes.push(
+      `No inventory file was found, so the nodes were discovered from the cloud (${discovery.nodes.length} found).`,
+      ...discovery.problems.map(
+        (problem) =>
+          `Discovery could not use ${problem}; nodes it would have named may be missing from this run.`,
+      ),
+    )
   }
   return createLiveSource(inventory, {
     acceptNewHostKeys: choice.acceptNewHostKeys,
     commandTimeoutMs: choice.commandTimeoutMs,
     apiCommandTimeoutMs: Math.max(choice.commandTimeoutMs, 60_000),
     nodeParallelism: choice.concurrency,
+    notes,
   })
 }

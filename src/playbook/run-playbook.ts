@@ -152,7 +152,7 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
     nextCommands,
     audit: gatherer.audit,
     complete: missing.length === 0 && !options.signal?.aborted,
-    notes,
+    notes: [...notes, ...(source.notes?.() ?? [])],
   }
 }
 

@@ -21,12 +21,15 @@ export interface LiveSourceOptions {
   readonly agentSocket?: string
   /** Environment for local commands; defaults to this process's, untouched. */
   readonly localEnv?: NodeJS.ProcessEnv
+  /** Notes about how the node list was obtained (e.g. discovery problems), passed on to the report. */
+  readonly notes?: readonly string[]
 }
 
 export interface LiveSource extends EvidenceSource {
   readonly kind: 'live'
   /** Host keys accepted because of acceptNewHostKeys, for the report header. */
   acceptedHostKeys(): ReadonlyArray<{readonly node: string; readonly fingerprint: string}>
+  notes(): readonly string[]
 }
 
 /**
@@ -107,6 +110,14 @@ export function createLiveSource(inventory: Inventory, options: LiveSourceOption
         }
       }
       return slots.run(node, () => connectionFor(target).gather(request))
+    },
+
+    notes(): readonly string[] {
+      const accepted = this.acceptedHostKeys().map(
+        ({node, fingerprint}) =>
+          `Host key ${fingerprint} of ${node} was accepted for this run only (--accept-new-host-key): it was not in known_hosts and was not saved. Check it against the node before trusting this report.`,
+      )
+      return [...(options.notes ?? []), ...accepted]
     },
 
     acceptedHostKeys() {

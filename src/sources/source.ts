@@ -18,5 +18,11 @@ export interface EvidenceSource {
   /** Known nodes and their roles (inventory, discovery, or inferred from offline contents). */
   nodes(): Promise<readonly NodeRef[]>
   gather(node: string, request: EvidenceRequest): Promise<Gathered>
+  /**
+   * What the reader of the report must know about how the evidence was obtained, beyond each item's own
+   * origin: host keys accepted for this run, nodes that discovery could not place, an incomplete capture.
+   * Asked once, when the run ends.
+   */
+  notes?(): readonly string[]
   close(): Promise<void>
 }

@@ -159,6 +159,13 @@ describe.skipIf(!sshdAvailable)('live source over real sshd', () => {
       {node: 'compute-1', fingerprint: fingerprintOf(compute.hostKey.blob)},
     ])
     expect(readFileSync(empty, 'utf8')).toBe('')
+    // …and the report says so, with the fingerprint to check against the node.
+    expect(lenient.notes()).toEqual([
+      expect.stringContaining(
+        `Host key ${fingerprintOf(compute.hostKey.blob)} of compute-1 was accepted for this run only`,
+      ),
+    ])
+    expect(source({}, empty).notes()).toEqual([])
   })
 
   it('closes every connection on close()', async () => {

@@ -25,6 +25,7 @@ export function recordingSource(inner: EvidenceSource, writer: BundleWriter): Ev
       await writer.add(gathered)
       return gathered
     },
+    notes: () => inner.notes?.() ?? [],
     close: async () => inner.close(),
   }
 }
