@@ -43,7 +43,9 @@ export function parsePlaybook(text: string, file: string): Playbook {
   if (!parsed.success) {
     const issue = pickIssue(parsed.error.issues)
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
-    throw new InputError(at(path), `${path.join('.') || '(top level)'}: ${issue.message}`)
+    const where = offendingPart(issue)
+    const position = where === undefined ? at(path) : locate(doc, lineCounter, file, [...path, where], typeof where === 'string')
+    throw new InputError(position, `${path.join('.') || '(top level)'}: ${issue.message}`)
   }
   const playbook = parsed.data
   validateSemantics(playbook, at)
@@ -58,6 +60,16 @@ function pickIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
     if (issue.code === 'invalid_union') for (const branch of issue.errors) flat.push(...branch)
   }
   return flat.reduce((best, cur) => (cur.path.length > best.path.length ? cur : best), flat[0] ?? issues[0]!)
+}
+
+/**
+ * zod reports an unknown key or one item too many against the object or list that holds it; the operator
+ * needs the line of the key itself, or of the first extra item.
+ */
+function offendingPart(issue: z.core.$ZodIssue): string | number | undefined {
+  if (issue.code === 'unrecognized_keys') return issue.keys[0]
+  if (issue.code === 'too_big' && issue.origin === 'array') return Number(issue.maximum)
+  return undefined
 }
 
 /** Checks the schema cannot express: read-only commands, known parsers, expressions that compile, safe regexes, references. */
@@ -153,7 +165,7 @@ function compileTemplate(text: string, where: string): void {
 }
 
 /** Map a path in the parsed data back to file:line:col through the YAML node ranges. */
-function locate(doc: Document, lineCounter: LineCounter, file: string, path: readonly PropertyKey[]): string {
+function locate(doc: Document, lineCounter: LineCounter, file: string, path: readonly PropertyKey[], atKey = false): string {
   let node: unknown = doc.contents
   let lastRange: [number, number, number] | undefined = (doc.contents as YamlNode | null)?.range ?? undefined
   for (const key of path) {
@@ -162,7 +174,7 @@ function locate(doc: Document, lineCounter: LineCounter, file: string, path: rea
       if (!pair) break
       const keyRange = (pair.key as YamlNode | null)?.range
       node = pair.value
-      lastRange = (pair.value as YamlNode | null)?.range ?? keyRange ?? lastRange
+      lastRange = (atKey ? keyRange : undefined) ?? (pair.value as YamlNode | null)?.range ?? keyRange ?? lastRange
     } else if (isSeq(node) && typeof key === 'number') {
       node = node.items[key]
       lastRange = (node as YamlNode | null)?.range ?? lastRange
