@@ -50,6 +50,14 @@ const RULES: readonly Rule[] = [
     replace: (match, head, key) => (SETTING_NOT_SECRET.test(key) ? match : `${head}${REDACTED}`),
   },
   {
+    // The same assignment in the middle of a line (an error message, an oslo.config dump after the log
+    // prefix, a JSON-less debug line): the value runs to the next whitespace.
+    name: 'inline-secret-assignment',
+    pattern:
+      /(?<=[\s,;(\[{])(([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|_key|apikey|api_key|credential|auth_key|_pass|sst_auth)[A-Za-z0-9_.-]*)\s?[=:]\s?)(?!\*\*\*)([^\s,;)\]}]+)/gi,
+    replace: (match, head, key) => (SETTING_NOT_SECRET.test(key) ? match : `${head}${REDACTED}`),
+  },
+  {
     // HTTP headers carrying tokens: X-Auth-Token, X-Subject-Token, X-Service-Token, Authorization.
     name: 'token-header',
     pattern: /((?:X-Auth-Token|X-Subject-Token|X-Service-Token|Authorization)["']?\s*[:=]\s*["']?(?:Bearer |Basic )?)([^\s"',}]+)/gi,
