@@ -5,22 +5,17 @@ import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {loadKnowledge} from '../../src/kb/load-knowledge.js'
-import type {SignatureEntry} from '../../src/kb/parse-page.js'
+import {signatureMatches} from '../../src/kb/signature-match.js'
 
 /**
  * Every known-issue signature carries its own test data: real log lines that must match and near-misses
- * that must not. This file runs them all through the same two steps the scanner uses (the literal hint,
- * then the regex), and checks that a line said to come from a lab capture really is in that capture.
+ * that must not. This file runs them all through the scanner's own decision (`signatureMatches`: the literal
+ * hint, then the regex), and checks that a line said to come from a lab capture really is in that capture.
  */
 
 const repo = fileURLToPath(new URL('../../', import.meta.url))
 const kb = await loadKnowledge(path.join(repo, 'knowledge'))
 const signatures = [...kb.signatures.values()]
-
-/** What the scanner does with one line: the cheap literal first, then the regex. */
-function scannerMatches(sig: SignatureEntry, line: string): boolean {
-  return line.includes(sig.meta.hint) && sig.regex.test(line)
-}
 
 /** `fixtures/...` or `/work/shared/...` (a file), else a public source (URL or owner/repo path). */
 function capturePath(source: string): string | undefined {
@@ -50,7 +45,7 @@ describe('knowledge/signatures', () => {
 
     it('does not match its near-miss lines', () => {
       for (const near of sig.meta.examples.near_miss) {
-        expect(scannerMatches(sig, near.line), `near-miss matched (${near.why}): ${near.line}`).toBe(false)
+        expect(signatureMatches(sig, near.line), `near-miss matched (${near.why}): ${near.line}`).toBe(false)
       }
     })
 
