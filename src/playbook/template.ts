@@ -26,14 +26,15 @@ export async function isTruthy(expr: string, bindings: Bindings): Promise<boolea
 }
 
 /**
- * Render a template to a string. Returns undefined when any slot evaluates to nothing, so callers can tell
- * "this command cannot be built yet" from "this command is empty".
+ * Render a template to a string. Returns undefined when any slot evaluates to nothing (no value, null, an
+ * empty list or string) or cannot be evaluated on the data it got, so callers can tell "this command cannot
+ * be built" from a command with an empty argument, and evidence of an unexpected shape never aborts a run.
  */
 export async function renderTemplate(text: string, bindings: Bindings): Promise<string | undefined> {
   const expressions = templateExpressions(text)
   if (expressions.length === 0) return text
-  const values = await Promise.all(expressions.map((expr) => evaluate(expr, bindings)))
-  if (values.some((v) => v === undefined || v === null)) return undefined
+  const values = await Promise.all(expressions.map((expr) => evaluate(expr, bindings).catch(() => undefined)))
+  if (values.some(isNothing)) return undefined
   let i = 0
   return text.replaceAll(SLOT, () => display(values[i++]))
 }
@@ -57,11 +58,16 @@ export async function renderProse(text: string, bindings: Bindings): Promise<str
   })
 }
 
+function isNothing(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
+}
+
+/** How a value reads inside text: strings as they are, lists joined with commas, records as JSON. */
 export function display(value: unknown): string {
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean') return String(value)
   if (Array.isArray(value)) return value.map(display).join(', ')
-  return JSON.stringify(value)
+  return JSON.stringify(value) ?? ''
 }
 
 /** JSONata marks sequences with extra properties; hand back plain JSON values. */
