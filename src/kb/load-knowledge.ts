@@ -81,3 +81,20 @@ export function buildKnowledgeBase(dir: string, files: readonly KnowledgeFile[])
   }
   return {dir, pages, components, signatures, guides, problems}
 }
+
+const cache = new Map<string, {print: string; kb: KnowledgeBase}>()
+
+/**
+ * loadKnowledge, parsed once per process while the files stay the same (each playbook run re-reads the
+ * files to notice edits, but only re-parses when their content changed).
+ */
+export async function loadKnowledgeCached(dir: string = KNOWLEDGE_DIR): Promise<KnowledgeBase> {
+  const files = await readKnowledgeFiles(dir)
+  const print = files.map((f) => `${f.name}\0${f.text}`).join('\0\0')
+  const key = path.resolve(dir)
+  const hit = cache.get(key)
+  if (hit && hit.print === print) return hit.kb
+  const kb = buildKnowledgeBase(dir, files)
+  cache.set(key, {print, kb})
+  return kb
+}

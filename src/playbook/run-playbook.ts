@@ -3,6 +3,9 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {Gatherer} from '../collect/gather.js'
 import {API_NODE, describeRequest, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 import {InputError, UnknownTarget} from '../model/errors.js'
+import {KNOWLEDGE_DIR, loadKnowledgeCached, type KnowledgeBase} from '../kb/load-knowledge.js'
+import {scanComponentLogs, type ComponentLog} from '../kb/log-scan.js'
+import type {SignatureLevel} from '../kb/page-schema.js'
 import type {NodeRef} from '../model/node.js'
 import {PARSERS} from '../parse/index.js'
 import {SAMPLE_RATES} from './sample-rates.js'
@@ -11,6 +14,7 @@ import type {
   Diagnosis,
   Finding,
   GatherOutcome,
+  KbEntryRef,
   Missing,
   PhaseOutcome,
   RuledOut,
@@ -31,6 +35,11 @@ export interface RunOptions {
   readonly onPhase?: (phaseTitle: string) => void
   /** Injected for tests; defaults to real time. */
   readonly now?: () => Date
+  /**
+   * The knowledge base whose signatures scan every gather marked `log_of` (default: the built-in knowledge/);
+   * null to scan with the playbook's own signatures only.
+   */
+  readonly knowledgeDir?: string | null
 }
 
 /** Why one piece of a fact is absent. */
@@ -131,6 +140,15 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
     if (phase) (phase.findings as string[]).push(f.check)
   }
 
+  // Knowledge-base signatures scan the component logs: data, not code, decides what a log line means.
+  const kb = options.knowledgeDir === null ? undefined : await loadKnowledgeForRun(options.knowledgeDir ?? KNOWLEDGE_DIR, notes)
+  const kbFindings = kb ? scanKnowledgeSignatures(ctx, kb) : []
+  findings.push(...kbFindings)
+  for (const f of kbFindings) {
+    const phase = phases.find((p) => p.id === f.phase)
+    if (phase && !phase.findings.includes(f.check)) (phase.findings as string[]).push(f.check)
+  }
+
   const finalScope = scope ?? {level: 'instance' as const, says: 'Scope unknown: the evidence to tell one failing VM from many was not gathered.'}
   const suspects = rankSuspects(findings, finalScope, playbook.dependencies)
   const missing = collectMissing(facts, blocked)
@@ -153,6 +171,7 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
     audit: gatherer.audit,
     complete: missing.length === 0 && !options.signal?.aborted,
     notes: [...notes, ...(source.notes?.() ?? [])],
+    kb: kbEntriesUsed(findings, kb),
   }
 }
 
@@ -453,6 +472,74 @@ async function scanSignatures(ctx: Ctx): Promise<Finding[]> {
   }
   ctx.bindings.sig = sigFacts
   return findings
+}
+
+async function loadKnowledgeForRun(dir: string, notes: string[]): Promise<KnowledgeBase | undefined> {
+  let kb: KnowledgeBase
+  try {
+    kb = await loadKnowledgeCached(dir)
+  } catch (error) {
+    notes.push(`The knowledge base in ${dir} could not be read (${(error as Error).message}); its signatures did not run.`)
+    return undefined
+  }
+  const first = kb.problems[0]
+  if (first) {
+    notes.push(`${kb.problems.length} knowledge-base file(s) are not valid and were skipped (${first.where}: ${first.message}); run: cloudtriage kb lint`)
+  }
+  return kb
+}
+
+/** A signature's level as the ranking knows it: one service on one node is a host-level fault. */
+function playbookLevel(level: SignatureLevel): Finding['level'] {
+  return level === 'service' ? 'host' : level
+}
+
+/** Scan every gather marked `log_of` with the knowledge base's signatures for that component; one finding per signature per node. */
+function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): Finding[] {
+  const logs: ComponentLog[] = []
+  const phaseOfRef = new Map<number, string>()
+  const gathers = [...(ctx.playbook.discover?.gather ?? []), ...ctx.playbook.phases.flatMap((p) => p.gather)]
+  for (const spec of gathers) {
+    if (!spec.log_of) continue
+    const fact = ctx.facts.get(spec.id)
+    for (const ref of fact?.stored ?? []) {
+      const stored = ctx.store[ref]
+      if (!stored) continue
+      phaseOfRef.set(ref, fact?.phase ?? 'roles')
+      const node = stored.gathered.node
+      const roles = ctx.nodes.find((n) => n.name === node)?.roles ?? []
+      logs.push({component: spec.log_of, node, roles: [...roles], ref, text: stored.text})
+    }
+  }
+  return scanComponentLogs([...kb.signatures.values()], logs).map((hit): Finding => {
+    const sig = hit.signature.meta
+    const last = hit.lines.slice(-MAX_CITED)
+    const where = [...new Set(hit.lines.map((l) => ctx.store[l.ref]).map((st) => (st ? describeRequest(st.gathered.request) : '')))].filter(Boolean).join(', ')
+    const n = hit.lines.length
+    return {
+      check: sig.id,
+      phase: phaseOfRef.get(hit.lines[0]?.ref ?? -1) ?? 'roles',
+      component: sig.component,
+      node: hit.node === API_NODE ? null : hit.node,
+      level: playbookLevel(sig.level),
+      weight: sig.weight,
+      summary: `${sig.title} (${n} matching line${n === 1 ? '' : 's'} in ${where}${hit.node === API_NODE ? '' : ` on ${hit.node}`}; knowledge base: ${sig.id})`,
+      evidence: citeItems(last.map((l) => ({_ref: l.ref, line: l.line})), ctx.store, MAX_CITED),
+      next: sig.next,
+      kb: [sig.id],
+    }
+  })
+}
+
+/** The knowledge-base pages this run's findings cite (signatures that matched, pages named by checks), with titles. */
+function kbEntriesUsed(findings: readonly Finding[], kb: KnowledgeBase | undefined): KbEntryRef[] {
+  if (!kb) return []
+  const ids = [...new Set(findings.flatMap((f) => f.kb))]
+  const byId = new Map(kb.pages.map((p) => [p.meta.id, p]))
+  return ids.flatMap((id) => {
+    const page = byId.get(id)
+    return page ? [{id, title: page.meta.title, type: page.type}] : []
+  })
 }
 
 function collectMissing(facts: ReadonlyMap<string, FactState>, blocked: ReadonlyMap<string, Set<string>>): Missing[] {

@@ -9,6 +9,8 @@ export interface ScanSignature {
   readonly id: string
   readonly hint: string
   readonly pattern: string
+  /** JS regex flags; only `i` makes sense for a line scan. */
+  readonly flags?: string
 }
 
 export interface ScanMatch {
@@ -24,7 +26,7 @@ export interface CompiledScanner {
 export function compileScanner(signatures: readonly ScanSignature[]): CompiledScanner {
   if (signatures.length === 0) return {scan: () => new Map()}
   const prefilter = new RegExp(signatures.map((s) => escapeRegex(s.hint)).join('|'))
-  const compiled = signatures.map((s) => ({id: s.id, hint: s.hint, regex: new RegExp(s.pattern)}))
+  const compiled = signatures.map((s) => ({id: s.id, hint: s.hint, regex: new RegExp(s.pattern, s.flags ?? '')}))
   return {
     scan(text: string): Map<string, ScanMatch[]> {
       const matches = new Map<string, ScanMatch[]>()

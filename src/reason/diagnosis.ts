@@ -113,4 +113,13 @@ export interface Diagnosis {
   readonly complete: boolean
   /** Things the reader should know about how this run went (e.g. which target was picked offline). */
   readonly notes: readonly string[]
+  /** Knowledge-base pages the findings cite (`cloudtriage kb show <id>`). */
+  readonly kb: readonly KbEntryRef[]
+}
+
+/** A knowledge-base page a run used: a signature that matched, or a page a check cites. */
+export interface KbEntryRef {
+  readonly id: string
+  readonly title: string
+  readonly type: 'component' | 'signature' | 'guide'
 }

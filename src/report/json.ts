@@ -29,6 +29,7 @@ export function toJsonResult(d: Diagnosis): Record<string, unknown> {
     startedAt: d.startedAt,
     durationMs: d.durationMs,
     notes: d.notes,
+    kb: d.kb.map((k) => k.id),
     nextCommands: d.nextCommands,
     phases: d.phases,
     audit: d.audit,

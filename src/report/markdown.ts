@@ -39,6 +39,12 @@ export function renderMarkdown(d: Diagnosis, options: MarkdownOptions = {}): str
   if (d.missing.length === 0) out.push('None: every piece of evidence the playbook asked for was gathered.', '')
   else out.push(...missingTable(d.missing), '')
 
+  if (d.kb.length > 0) {
+    out.push('## Knowledge base entries used', '')
+    for (const k of d.kb) out.push(`- \`${code(k.id)}\` — ${inline(k.title)} (${k.type}; \`cloudtriage kb show ${code(k.id)}\`)`)
+    out.push('')
+  }
+
   out.push('## Next read-only commands', '')
   if (d.nextCommands.length === 0) out.push('None suggested.', '')
   for (const cmd of d.nextCommands) out.push(`- \`${code(cmd)}\``)
