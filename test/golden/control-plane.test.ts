@@ -32,7 +32,7 @@ describe('control-plane on real lab captures', () => {
     // The blast-radius rule: computes down and agents dead are folded under the broker, not listed beside it.
     const servicesAbove = d.suspects.slice(1).filter((s) => SERVICES.includes(s.component) && s.confidence >= 0.2)
     expect(servicesAbove).toEqual([])
-    expect(d.suspects[0]?.checks).toEqual(expect.arrayContaining(['rabbitmq-unreachable', 'nova-compute-down', 'neutron-agents-dead']))
+    expect(d.suspects[0]?.checks).toEqual(expect.arrayContaining(['rabbitmq-unreachable', 'nova-compute-down', 'ovs-agents-dead']))
     expect(d.suspects[0]?.summary).toContain('Blast radius')
     expect(d.scope.level).toBe('control-plane')
   })
