@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {sosVariants, withoutFormatOptions} from './command-variants.js'
+import {sosSpellings, sosVariants, withoutFormatOptions} from './command-variants.js'
 
 describe('sosVariants', () => {
   it('also looks for ovs-vsctl with the 5 second timeout sos adds', () => {
@@ -15,11 +15,48 @@ describe('sosVariants', () => {
       ['openstack', 'server', 'list', '-f', 'json'],
       ['openstack', 'server', 'list'],
       ['openstack', 'server', 'list', '--all-projects'],
+      ['nova', 'list', '--all-tenants'],
     ])
   })
 
   it('leaves other commands alone apart from a leading /usr/bin/', () => {
     expect(sosVariants(['/usr/bin/ip', '-o', 'addr'])).toEqual([['ip', '-o', 'addr']])
+  })
+})
+
+describe('sosSpellings', () => {
+  it('finds the server list sos 4.0 saved through the nova client, and says which columns it lacks', () => {
+    const spellings = sosSpellings(['openstack', 'server', 'list', '--all-projects', '--long', '-f', 'json'])
+    expect(spellings.map((s) => s.argv.join(' '))).toEqual([
+      'openstack server list --all-projects --long -f json',
+      'openstack server list --all-projects --long',
+      'openstack server list --all-projects',
+      'nova list --all-tenants',
+    ])
+    expect(spellings[2]?.note).toBe(
+      'sos ran it without --long (no Host, Task State, Power State, Availability Zone, Image ID, Flavor ID, Properties columns)',
+    )
+    expect(spellings[3]?.note).toContain('(no Host)')
+  })
+
+  it('maps compute service list to nova service-list, which sos 4.0 ran', () => {
+    expect(sosSpellings(['openstack', 'compute', 'service', 'list', '-f', 'json']).at(-1)).toEqual({
+      argv: ['nova', 'service-list'],
+      note: "sos 4.0 saved `nova service-list` instead: the same services, nova's column names",
+    })
+  })
+
+  it('never swaps a filtered list for the full one (a filter changes which rows it has)', () => {
+    const argvs = sosVariants(['openstack', 'server', 'list', '--host', 'compute-0', '-f', 'json'])
+    expect(argvs).not.toContainEqual(['nova', 'list', '--all-tenants'])
+    expect(argvs).not.toContainEqual(['openstack', 'server', 'list', '--all-projects'])
+  })
+
+  it('drops --long from a floating IP list and notes the Status column is gone', () => {
+    expect(sosSpellings(['openstack', 'floating', 'ip', 'list', '--long', '-f', 'json']).at(-1)).toEqual({
+      argv: ['openstack', 'floating', 'ip', 'list'],
+      note: 'sos ran it without --long (no Router, Status, Description, Tags columns)',
+    })
   })
 })
 

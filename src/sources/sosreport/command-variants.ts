@@ -27,22 +27,95 @@ const SOS_OPENSTACK_EXTRAS: ReadonlyMap<string, readonly string[]> = new Map([
   ['baremetal node list', ['--long']], // openstack_ironic
 ])
 
+/**
+ * sos 4.0 (Debian bookworm's sosreport 4.0-2) asked nova through the legacy `nova` client, not `openstack`:
+ * openstack_nova.py runs `nova service-list`, `nova list --all-tenants`, `nova hypervisor-list`.
+ * Key: the subcommand words after `openstack`, with --all-projects/--long removed.
+ */
+const SOS_NOVA_CLIENT: ReadonlyMap<string, {argv: readonly string[]; note: string}> = new Map([
+  [
+    'server list',
+    {
+      argv: ['nova', 'list', '--all-tenants'],
+      note: 'sos 4.0 saved `nova list --all-tenants` instead: all projects, columns ID, Name, Tenant ID, Status, Task State, Power State, Networks (no Host)',
+    },
+  ],
+  [
+    'compute service list',
+    {
+      argv: ['nova', 'service-list'],
+      note: "sos 4.0 saved `nova service-list` instead: the same services, nova's column names",
+    },
+  ],
+  [
+    'hypervisor list',
+    {
+      argv: ['nova', 'hypervisor-list'],
+      note: "sos 4.0 saved `nova hypervisor-list` instead: the same hypervisors, nova's column names",
+    },
+  ],
+])
+
+/** Columns `--long` adds to a list, per subcommand (python-openstackclient 6): what a variant without it lacks. */
+const LONG_ONLY_COLUMNS: ReadonlyMap<string, string> = new Map([
+  ['server list', 'Host, Task State, Power State, Availability Zone, Image ID, Flavor ID, Properties'],
+  ['port list', 'Security Groups, Device Owner, Tags'],
+  ['floating ip list', 'Router, Status, Description, Tags'],
+  ['security group rule list', 'Direction, Ethertype'],
+  ['network list', 'Status, Project, State, Shared, Network Type, Router Type, Availability Zones, Tags'],
+])
+
+/** One way sos may have spelled a request, and what that spelling loses (null: nothing). */
+export interface SosSpelling {
+  readonly argv: readonly string[]
+  readonly note: string | null
+}
+
 /** Candidate argvs to look for, best first. The request itself always comes first. */
 export function sosVariants(argv: readonly string[]): readonly (readonly string[])[] {
+  return sosSpellings(argv).map((spelling) => spelling.argv)
+}
+
+/**
+ * Candidate spellings, best first, each with a note saying how the output differs from what was asked
+ * (fewer columns, another client). Format options are never noted: the parsers read tables and JSON alike.
+ */
+export function sosSpellings(argv: readonly string[]): readonly SosSpelling[] {
   const program = basename(argv[0] ?? '')
   const normalized = [program, ...argv.slice(1)]
-  const out: string[][] = [normalized]
+  const out: SosSpelling[] = [{argv: normalized, note: null}]
   if (program === 'ovs-vsctl' && !argv.includes('-t') && !argv.some((arg) => arg.startsWith('--timeout'))) {
     // openvswitch plugin: every ovs-vsctl call carries "-t 5".
-    out.push(['ovs-vsctl', '-t', '5', ...argv.slice(1)])
+    out.push({argv: ['ovs-vsctl', '-t', '5', ...argv.slice(1)], note: null})
   }
   if (program === 'openstack') {
     const table = withoutFormatOptions(normalized)
-    out.push(table)
-    const extras = SOS_OPENSTACK_EXTRAS.get(table.slice(1).join(' '))
-    if (extras) out.push([...table, ...extras])
+    out.push({argv: table, note: null})
+    const subcommand = table
+      .slice(1)
+      .filter((arg) => !arg.startsWith('-'))
+      .join(' ')
+    const long = table.includes('--long')
+    const plain = table.filter((arg) => arg !== '--long')
+    const lost = long ? LONG_ONLY_COLUMNS.get(subcommand) : undefined
+    const withoutLong = long
+      ? `sos ran it without --long${lost ? ` (no ${lost} columns)` : ' (fewer columns)'}`
+      : null
+    if (long) out.push({argv: plain, note: withoutLong})
+    const extras = SOS_OPENSTACK_EXTRAS.get(plain.slice(1).join(' ')) ?? SOS_OPENSTACK_EXTRAS.get(subcommand)
+    if (extras && onlyListScopeOptions(plain)) {
+      const bare = plain.filter((arg) => !extras.includes(arg))
+      out.push({argv: [...bare, ...extras], note: withoutLong})
+    }
+    const nova = SOS_NOVA_CLIENT.get(subcommand)
+    if (nova && onlyListScopeOptions(plain)) out.push({argv: nova.argv, note: nova.note})
   }
   return dedupe(out)
+}
+
+/** `--all-projects` and `--long` only widen a list; any other option (a filter) changes which rows it has. */
+function onlyListScopeOptions(argv: readonly string[]): boolean {
+  return argv.slice(1).every((arg) => !arg.startsWith('-') || arg === '--all-projects' || arg === '--long')
 }
 
 /** Drop `-f json`, `--format=json`, `-c Name` and the like. */
@@ -66,10 +139,10 @@ function basename(program: string): string {
   return program.replace(/^\/(?:usr\/)?s?bin\//, '')
 }
 
-function dedupe(argvs: string[][]): string[][] {
+function dedupe(spellings: SosSpelling[]): SosSpelling[] {
   const seen = new Set<string>()
-  return argvs.filter((argv) => {
-    const key = JSON.stringify(argv)
+  return spellings.filter((spelling) => {
+    const key = JSON.stringify(spelling.argv)
     if (seen.has(key)) return false
     seen.add(key)
     return true

@@ -22,6 +22,8 @@ export interface SosManifest {
   readonly sosVersion: string | null
   /** When sos started, as written (local time of the node, no zone). */
   readonly startTime: string | null
+  /** Every plugin sos ran, including those that only copied files. */
+  readonly plugins: readonly string[]
   readonly commands: readonly ManifestCommand[]
 }
 
@@ -51,7 +53,8 @@ const manifestSchema = z.looseObject({
 export function parseManifest(text: string): SosManifest {
   const manifest = manifestSchema.parse(JSON.parse(text))
   const commands: ManifestCommand[] = []
-  for (const [plugin, entry] of Object.entries(manifest.components?.report?.plugins ?? {})) {
+  const plugins = manifest.components?.report?.plugins ?? {}
+  for (const [plugin, entry] of Object.entries(plugins)) {
     for (const raw of entry.commands ?? []) {
       const parsed = commandSchema.safeParse(raw)
       if (!parsed.success) continue
@@ -66,7 +69,12 @@ export function parseManifest(text: string): SosManifest {
       })
     }
   }
-  return {sosVersion: manifest.version ?? null, startTime: manifest.start_time ?? null, commands}
+  return {
+    sosVersion: manifest.version ?? null,
+    startTime: manifest.start_time ?? null,
+    plugins: Object.keys(plugins),
+    commands,
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import {basename, join, relative, sep} from 'node:path'
 import {createGunzip} from 'node:zlib'
 
 import type {Role} from '../../model/node.js'
-import {sosVariants} from './command-variants.js'
+import {sosSpellings} from './command-variants.js'
 import {indexManifest, type ManifestCommand, parseManifest} from './manifest.js'
 import {mangleCommand} from './mangle.js'
 import {inferRoles} from './roles.js'
@@ -25,6 +25,8 @@ export interface SosReport {
   readonly capturedAt?: string
   /** manifest.json commands by mangled name; empty for reports without a manifest (sos < 4.0). */
   readonly manifest: ReadonlyMap<string, ManifestCommand>
+  /** Plugins sos ran (manifest.json, else the sos_commands/ folders): tells "not collected" from "not run". */
+  readonly plugins: ReadonlySet<string>
   /** Files under sos_commands/ by file name, each a path relative to root. */
   readonly commandFiles: ReadonlyMap<string, readonly string[]>
 }
@@ -63,6 +65,10 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
     sosVersion: manifest?.sosVersion ?? (await readSosVersion(root)),
     ...(capturedAt ? {capturedAt} : {}),
     manifest: manifest ? indexManifest(manifest) : new Map(),
+    plugins: new Set([
+      ...(manifest?.plugins ?? []),
+      ...[...commandFiles.values()].flat().map((rel) => rel.split('/')[1] ?? ''),
+    ]),
     commandFiles,
   }
 }
@@ -73,6 +79,8 @@ export type CommandLocation =
       readonly relPath: string | null
       readonly returnCode: number | null
       readonly runTruncated: boolean
+      /** How sos's spelling of the command differs from the request (fewer columns…); null when it does not. */
+      readonly note: string | null
     }
   | {readonly found: false; readonly lookedFor: readonly string[]}
 
@@ -82,8 +90,8 @@ export type CommandLocation =
  * prefixes Ubuntu's Sunbeam and MicroOVN add.
  */
 export function locateCommand(report: SosReport, argv: readonly string[]): CommandLocation {
-  const names = sosVariants(argv).map((variant) => mangleCommand(variant))
-  for (const name of names) {
+  const spellings = sosSpellings(argv).map((spelling) => ({...spelling, name: mangleCommand(spelling.argv)}))
+  for (const {name, note} of spellings) {
     const entry = report.manifest.get(name)
     if (entry)
       return {
@@ -91,16 +99,17 @@ export function locateCommand(report: SosReport, argv: readonly string[]): Comma
         relPath: entry.filepath,
         returnCode: entry.returnCode,
         runTruncated: entry.truncated,
+        note,
       }
   }
-  for (const name of names) {
+  for (const {name, note} of spellings) {
     for (const candidate of [name, `openstack-hypervisor.${name}`, `microovn.${name}`]) {
       const files = report.commandFiles.get(candidate)
       const first = files?.[0]
-      if (first) return {found: true, relPath: first, returnCode: null, runTruncated: false}
+      if (first) return {found: true, relPath: first, returnCode: null, runTruncated: false, note}
     }
   }
-  return {found: false, lookedFor: names.map((name) => `sos_commands/*/${name}`)}
+  return {found: false, lookedFor: spellings.map(({name}) => `sos_commands/*/${name}`)}
 }
 
 /** Journal of one unit: the per-plugin `journalctl --no-pager --unit X` sos saves. */

@@ -19,6 +19,9 @@ import {
 import type {NodeRef} from '../../model/node.js'
 import {contentRoot, type ExtractedArchive, extractArchive, looksLikeArchiveName} from '../../util/archive.js'
 import type {EvidenceSource} from '../source.js'
+import {findServer, portRowsOfServer} from './api-derivations.js'
+import {withoutFormatOptions} from './command-variants.js'
+import {hasApiOutput, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
 import {
   isSosReportDir,
   loadSosReport,
@@ -150,12 +153,124 @@ class SosreportSource implements EvidenceSource {
         const gathered = await gatherCommand(API_NODE, report, request, name)
         if (gathered.status !== 'not-collected') return gathered
       }
+      const derived = await this.deriveApi(request)
+      if (derived) return derived
     }
-    return notCollected(
+    return notCollected(API_NODE, request, this.whyNoApi(request))
+  }
+
+  /**
+   * Questions sos never asked in this form but whose answer its outputs hold: a server show asked by
+   * name (sos saved it by ID), and the ports of one server (rows of sos's full port list).
+   */
+  private async deriveApi(request: CommandRequest): Promise<Gathered | null> {
+    const argv = withoutFormatOptions(request.argv)
+    const [program, noun, verb, ...rest] = argv
+    if (program !== 'openstack') return null
+    if (noun === 'server' && verb === 'show' && rest.length === 1 && !rest[0]?.startsWith('-'))
+      return this.serverShowByName(request, rest[0] ?? '')
+    const serverFlag = rest.indexOf('--server')
+    const others = rest.filter((arg, i) => i !== serverFlag && i !== serverFlag + 1 && arg !== '--long')
+    if (noun === 'port' && verb === 'list' && serverFlag !== -1 && others.length === 0)
+      return this.portsOfServer(request, rest[serverFlag + 1] ?? '', rest.includes('--long'))
+    return null
+  }
+
+  private async serverShowByName(request: CommandRequest, nameOrId: string): Promise<Gathered | null> {
+    const list = await this.readApi(['openstack', 'server', 'list', '--all-projects'])
+    if (!list) return null
+    const found = findServer(list.text, nameOrId)
+    if (!found.ok) return notCollected(API_NODE, request, `${found.reason} (${list.where})`)
+    const id = found.value.id ?? ''
+    const show = await this.readApi(['openstack', 'server', 'show', id], `instance-${id}.log`)
+    if (!show) {
+      return notCollected(
+        API_NODE,
+        request,
+        `sos saved no \`openstack server show\` for ${nameOrId} (${id}, listed in ${list.where}): sos 4.0 shows only the servers of the project its OS_* credentials name (it lists them without --all-projects); run \`${describeRequest(request)}\` against the cloud`,
+      )
+    }
+    const resolved = id === nameOrId ? '' : `; ${nameOrId} is ${id} in ${list.rel}`
+    return ok(
       API_NODE,
       request,
-      `none of the sosreports contains \`${describeRequest(request)}\`; sos only runs openstack commands when OS_* credentials are set, so run it against the cloud`,
+      show.report,
+      show.text,
+      `${show.rel} (openstack server show ${id}${resolved})`,
+      show.truncated,
+      0,
+      0,
     )
+  }
+
+  private async portsOfServer(
+    request: CommandRequest,
+    nameOrId: string,
+    long: boolean,
+  ): Promise<Gathered | null> {
+    const ports = await this.readApi(['openstack', 'port', 'list'])
+    const list = await this.readApi(['openstack', 'server', 'list', '--all-projects'])
+    const networks = await this.readApi(['openstack', 'network', 'list'])
+    if (!ports || !list || !networks) return null
+    const server = findServer(list.text, nameOrId)
+    if (!server.ok) return notCollected(API_NODE, request, `${server.reason} (${list.where})`)
+    const rows = portRowsOfServer(ports.text, networks.text, server.value)
+    if (!rows.ok) {
+      return notCollected(
+        API_NODE,
+        request,
+        `sos has no \`openstack port list --server\`, and the server's ports cannot be derived from its port list: ${rows.reason}`,
+      )
+    }
+    const lost = long ? '; without --long: no Security Groups, Device Owner, Tags columns' : ''
+    return ok(
+      API_NODE,
+      request,
+      ports.report,
+      rows.value.text,
+      `${ports.rel} (derived: the ${rows.value.ports} row(s) holding the addresses ${list.rel} gives server ${server.value.id ?? nameOrId}, on subnets of its networks in ${networks.rel}; sos has no port list --server${lost})`,
+      ports.truncated,
+      0,
+      0,
+    )
+  }
+
+  /** The first report holding sos's output of `argv` (or a file named `fileName`) that ran cleanly. */
+  private async readApi(
+    argv: readonly string[],
+    fileName?: string,
+  ): Promise<{report: SosReport; text: string; rel: string; where: string; truncated: boolean} | null> {
+    for (const [name, report] of this.opened.reports) {
+      const location = locateCommand(report, argv)
+      const rel = location.found
+        ? location.returnCode === 0 || location.returnCode === null
+          ? location.relPath
+          : null
+        : fileName
+          ? (report.commandFiles.get(fileName)?.[0] ?? null)
+          : null
+      if (!rel) continue
+      const read = await readReportText(report, rel, SOS_OUTPUT_CAP_BYTES)
+      if (read)
+        return {report, text: read.text, rel, where: `sosreport ${name}:${rel}`, truncated: read.truncated}
+    }
+    return null
+  }
+
+  /** Why no sosreport answers an API request, as precisely as the reports allow. */
+  private whyNoApi(request: EvidenceRequest): string {
+    const what = `\`${describeRequest(request)}\``
+    const withApi = [...this.opened.reports]
+      .filter(([, report]) => hasApiOutput(report.commandFiles.keys()))
+      .map(([name]) => name)
+    if (withApi.length === 0) {
+      return `none of the sosreports contains ${what}; sos only runs openstack commands when OS_* credentials are set, so run it against the cloud`
+    }
+    const never = request.kind === 'command' ? whySosNeverAsked(withoutFormatOptions(request.argv)) : null
+    const ran = `sos ran with OS_* credentials on ${withApi.join(', ')}`
+    return never
+      ? `not in the sosreports (${ran}): ${never}; run ${what} against the cloud`
+      : `not in the sosreports (${ran}, yet none of them contains ${what}); run it against the cloud`
   }
 
   async close(): Promise<void> {
@@ -166,8 +281,16 @@ class SosreportSource implements EvidenceSource {
 async function gatherFile(node: string, report: SosReport, request: FileRequest): Promise<Gathered> {
   const rel = request.path.replace(/^\/+/, '')
   const read = await readReportText(report, rel, SOS_OUTPUT_CAP_BYTES, request.tailLines)
-  if (read === null)
-    return notCollected(node, request, `the sosreport for ${node} does not contain ${request.path}`)
+  if (read === null) {
+    const why = whyFileIsMissing(request.path, report.plugins)
+    return notCollected(
+      node,
+      request,
+      why
+        ? `not in the sosreport for ${node}: ${why}`
+        : `the sosreport for ${node} does not contain ${request.path}`,
+    )
+  }
   return ok(
     node,
     request,
@@ -239,12 +362,13 @@ async function gatherCommand(
       `the sosreport for ${reportName} lists \`${describeRequest(request)}\` but its output file ${relPath ?? ''} is missing`,
     )
   }
+  const where = relPath ?? read.realRel
   return ok(
     node,
     request,
     report,
     read.text,
-    relPath ?? read.realRel,
+    location.note ? `${where} (${location.note})` : where,
     read.truncated || location.runTruncated,
     returnCode,
     0,

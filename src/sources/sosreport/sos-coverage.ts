@@ -1,0 +1,82 @@
+/**
+ * What sos collects and what it never does, so "not in the sosreport" can say why: the plugin that would
+ * have it did not run, no plugin collects it, or sos asks the API a coarser question. Read from sos
+ * 4.0's plugins (Debian bookworm's sosreport 4.0-2: sos/report/plugins/openstack_*.py, process.py,
+ * memory.py, block.py, networking.py, powerpc.py). Pure.
+ */
+
+/** Files under /proc a playbook reads, and the sos plugin that copies each (null: none does). */
+const PROC_FILE_PLUGINS: ReadonlyArray<readonly [RegExp, string | null, string]> = [
+  [/^\/proc\/stat$/, 'process', 'one sample, so no CPU rates'],
+  [/^\/proc\/meminfo$/, 'memory', ''],
+  [/^\/proc\/diskstats$/, 'block', 'one sample, so no disk rates'],
+  [/^\/proc\/net\//, 'networking', 'one sample, so no NIC rates'],
+  [
+    /^\/proc\/loadavg$/,
+    null,
+    'only its powerpc plugin copies it; the host plugin saves `uptime` (sos_commands/host/uptime), which shows the same load averages',
+  ],
+  [/^\/proc\/pressure\//, null, 'no sos plugin copies /proc/pressure/'],
+]
+
+/** Why a report lacks the file at `path`, given the plugins that ran in it. */
+export function whyFileIsMissing(path: string, pluginsRun: ReadonlySet<string>): string | null {
+  for (const [pattern, plugin, remark] of PROC_FILE_PLUGINS) {
+    if (!pattern.test(path)) continue
+    if (plugin === null) return `sos does not collect ${path} (${remark})`
+    if (!pluginsRun.has(plugin))
+      return `sos copies ${path} in its ${plugin} plugin, which did not run for this report (sos report -o … left it out)`
+    return `sos's ${plugin} plugin ran but did not copy ${path}`
+  }
+  return null
+}
+
+/**
+ * `openstack …` questions sos's OpenStack plugins never ask (sos 4.0), keyed by subcommand, with what
+ * they save instead.
+ */
+const OPENSTACK_NEVER_ASKED: ReadonlyArray<readonly [string, string]> = [
+  [
+    'port show',
+    'sos saves `openstack port list` (ID, Name, MAC Address, Fixed IP Addresses, Status) but no `openstack port show`: no security groups, binding host or vif type',
+  ],
+  [
+    'security group rule list',
+    'sos saves `openstack security group list` (names and projects) but never the rules',
+  ],
+  [
+    'security group show',
+    'sos saves `openstack security group list` (names and projects) but never the rules',
+  ],
+  [
+    'network show',
+    'sos saves `openstack network list` (ID, Name, Subnets) but no `openstack network show`: no MTU or segmentation',
+  ],
+  ['console log show', 'sos never asks for an instance console log'],
+  ['server event list', 'sos never asks for server events'],
+  ['floating ip show', 'sos saves `openstack floating ip list` only'],
+]
+
+/** Why no report holds `argv` (an `openstack …` request), when sos never asks that question; else null. */
+export function whySosNeverAsked(argv: readonly string[]): string | null {
+  if (argv[0] !== 'openstack') return null
+  const words = argv.slice(1).filter((arg) => !arg.startsWith('-'))
+  const subcommand = words.join(' ')
+  for (const [prefix, reason] of OPENSTACK_NEVER_ASKED) {
+    if (subcommand === prefix || subcommand.startsWith(`${prefix} `)) return reason
+  }
+  if (subcommand.startsWith('port list') && argv.includes('--host'))
+    return 'sos saves the whole `openstack port list` without a host column and no per-port show, so the ports bound to a host cannot be told'
+  if (subcommand.startsWith('port list') && (argv.includes('--device-owner') || argv.includes('--network')))
+    return 'sos saves the whole `openstack port list` without device owner or network columns'
+  return null
+}
+
+/** A report holds `openstack`/`nova` client output only if sos ran with OS_* credentials set. */
+export function hasApiOutput(commandFileNames: Iterable<string>): boolean {
+  for (const name of commandFileNames) {
+    if (/^(?:openstack|nova|neutron|cinder)_/.test(name) && !/_db_version$/.test(name)) return true
+    if (/^instance-[0-9a-f-]{36}\.log$/.test(name)) return true
+  }
+  return false
+}
