@@ -28,7 +28,9 @@ connection = $(db_url nova)
 workers = 1
 [scheduler]
 workers = 1
-discover_hosts_in_cells_interval = 30
+# upstream's default: no periodic discovery (60-nodes.sh maps the computes; the cell-unmapped fault
+# would otherwise be undone by the scheduler within the interval)
+discover_hosts_in_cells_interval = -1
 [vnc]
 enabled = false
 [spice]

@@ -132,7 +132,13 @@ setup_ssh
 
 computes_up() { [[ $(os compute service list --service nova-compute -f value -c State | grep -c up) -ge ${#LAB_COMPUTES[@]} ]]; }
 wait_for 120 "nova-compute up on all computes" computes_up
-as_user nova nova-manage cell_v2 discover_hosts >>"$LAB_LOGS/manage.log" 2>&1
+# A compute's node record appears a moment after its service is up: map until every compute is.
+computes_mapped() {
+  as_user nova nova-manage cell_v2 discover_hosts >>"$LAB_LOGS/manage.log" 2>&1
+  local hosts n; hosts=$(as_user nova nova-manage cell_v2 list_hosts 2>/dev/null)
+  for n in "${LAB_COMPUTES[@]}"; do grep -q " $n " <<<"$hosts" || return 1; done
+}
+wait_for 90 "compute hosts mapped to cell1" computes_mapped
 agents_alive() { [[ $(os network agent list --agent-type open-vswitch -f value -c Alive | grep -c True) -ge 3 ]]; }
 wait_for 120 "OVS agents alive on all nodes" agents_alive
 for node in "${LAB_NODES[@]}"; do

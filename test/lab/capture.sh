@@ -44,10 +44,13 @@ fi
 bash "$LAB_DIR/journal.sh" 2>/dev/null || log "journal.sh failed; journalctl on the nodes shows older entries"
 
 # ---- cloud-level views (openstack CLI, JSON) ----
+# the servers and volumes the symptoms create (one list call each: ~2 s per openstack process)
+names=" $(os server list -f value -c Name 2>/dev/null | tr '\n' ' ') "
 servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1 vm-nocompute-1 vm-nokey-1 vm-unmapped-1; do
-  os server show "$s" >/dev/null 2>&1 && servers+=("$s"); done
-volumes=(vol-web-1); for v in vol-novol-1 vol-huge-1 vol-norabbit-1; do
-  os volume show "$v" >/dev/null 2>&1 && volumes+=("$v"); done
+  [[ $names == *" $s "* ]] && servers+=("$s"); done
+names=" $(os volume list -f value -c Name 2>/dev/null | tr '\n' ' ') "
+volumes=(vol-web-1); for v in vol-novol-1 vol-huge-1 vol-norabbit-1 vol-memalarm-1; do
+  [[ $names == *" $v "* ]] && volumes+=("$v"); done
 port=$(os port list --server vm-web-1 -f value -c ID | head -1)
 {
   echo "openstack_server_list.txt server list --long -f json"
@@ -138,7 +141,8 @@ for k, v in env.items(): print(f"export {k}='{v}'")
 PY
 )
 sos_env() { [[ $1 == controller-0 ]] && echo ". $sos_openrc && "; return 0; }
-for node in "${LAB_NODES[@]}"; do
+# one sos per node, all three at once (each waits mostly on its plugins' commands)
+for node in "${LAB_NODES[@]}"; do (
   tmp=/var/tmp/lab-sos-$node
   rm -rf "$tmp"; mkdir -p "$tmp"
   rc=0
@@ -153,7 +157,8 @@ for node in "${LAB_NODES[@]}"; do
     log "no sos archive from $node (see $out/sos/$node.sos-report.txt)"
   fi
   rm -rf "$tmp"
-done
+) & done
+wait
 mark sos
 
 # ---- cloudtriage collect: the tool records its own bundle of the fault's playbook, live ----
@@ -182,8 +187,10 @@ fi
 mark collect
 
 # ---- heal ----
+# (a failed heal must not skip the secret checks below: record it, fail at the end)
+heal_rc=0
 if [[ $fault != healthy ]]; then
-  bash "$LAB_DIR/fault.sh" --heal "$fault"; mark healed
+  bash "$LAB_DIR/fault.sh" --heal "$fault" || heal_rc=$?; mark healed
 fi
 
 # ---- no secret may leave the lab ----
@@ -267,3 +274,4 @@ done
 } > "$out/PROVENANCE.md"
 mark done
 log "capture of $fault in $out ($(du -sh "$out" | cut -f1), $((SECONDS - t0))s)"
+((heal_rc == 0)) || die "the heal of $fault failed (exit $heal_rc): the lab is not healthy"

@@ -29,6 +29,11 @@ FAULTS=(
   "rabbitmq-down|RabbitMQ stopped (casts hang, services and agents go down)"
   "cinder-volume-down|cinder-volume stopped (new volumes go to error)"
   "clock-skew|compute-1's processes see the wall clock 10 minutes ahead (libfaketime via the node's /etc/ld.so.preload)"
+  "instance-shutoff|vm-web-1 stopped (openstack server stop: SHUTOFF, its sshd gone with it)"
+  "no-keypair|vm-nokey-1 booted on compute-0 without a keypair (key_name null; the fake driver's console shows no cloud-init)"
+  "cell-unmapped|compute-1's host mapping deleted (nova-manage cell_v2 delete_host); a boot pinned to compute-1 goes ERROR"
+  "rabbitmq-memory-alarm|RabbitMQ vm_memory_high_watermark 0.0001: memory alarm, publishers block"
+  "cinder-out-of-capacity|the fake cinder backend reports 10 GB total; a 20 GB volume finds no valid backend"
 )
 
 fault_names() { local f; for f in "${FAULTS[@]}"; do echo "${f%%|*}"; done; }
@@ -62,10 +67,17 @@ delete_server() { os server show "$1" >/dev/null 2>&1 && os server delete --wait
 # ---------------- inject / heal / symptom per fault ----------------
 
 inject_nova-compute-down() { stop_service nova-compute compute-0; }
-heal_nova-compute-down() { start_service nova-compute compute-0; }
+heal_nova-compute-down() { start_service nova-compute compute-0; delete_server vm-nocompute-1; }
 symptom_nova-compute-down() {
   wait_service_state nova-compute compute-0 down 90 || log "compute-0 not yet reported down"
   os compute service list --service nova-compute -f value -c Host -c State >&2
+  # The user-visible failure: a boot asking for compute-0 (2.74 --host keeps the scheduler's filters,
+  # unlike az:host) finds no valid host.
+  delete_server vm-nocompute-1
+  OS_TIMEOUT=60 os --os-compute-api-version 2.74 server create --flavor m1.tiny --image cirros-fake --network private \
+    --security-group web --host compute-0 vm-nocompute-1 >/dev/null || true
+  wait_server_status vm-nocompute-1 'ERROR|ACTIVE' 90 >&2 || true
+  os server show vm-nocompute-1 -f value -c fault >&2 || true
 }
 
 inject_ovs-agent-down() {
@@ -323,6 +335,118 @@ heal_clock-skew() {
 }
 symptom_clock-skew() {
   echo "host: $(date -u +%T)  compute-1: $(ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes compute-1 date -u +%T)" >&2
+}
+
+# ---- instance-shutoff: the user stopped the VM (or it crashed): nova says SHUTOFF ----
+inject_instance-shutoff() {
+  os server stop vm-web-1 || true
+  wait_server_status vm-web-1 SHUTOFF 60 >/dev/null || log "vm-web-1 not SHUTOFF yet"
+  # The fake driver has no guest: stop the VM's sshd, as powering a guest off would.
+  stop_service sshd-vm-web-1 5
+}
+symptom_instance-shutoff() {
+  os server show vm-web-1 -f value -c status -c OS-EXT-STS:power_state -c OS-EXT-STS:vm_state >&2
+  vm_ssh_attempt
+}
+heal_instance-shutoff() {
+  [[ $(os server show vm-web-1 -f value -c status) == SHUTOFF ]] && os server start vm-web-1
+  wait_server_status vm-web-1 ACTIVE 90 >/dev/null || log "vm-web-1 not ACTIVE yet"
+  bash "$LAB_DIR/vm-answer.sh" >/dev/null   # restarts its sshd
+}
+
+# ---- no-keypair: a VM booted without a key; nothing could put a key in it ----
+inject_no-keypair() {
+  delete_server vm-nokey-1
+  OS_TIMEOUT=120 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+    --availability-zone nova:compute-0 --wait vm-nokey-1 >/dev/null
+  bash "$LAB_DIR/plug-vifs.sh" vm-nokey-1 2>/dev/null   # its port ACTIVE: only the key is wrong
+}
+symptom_no-keypair() {
+  os server show vm-nokey-1 -f value -c status -c key_name >&2 || true
+  os keypair list -f value -c Name >&2
+  echo "console log of vm-nokey-1 (fake driver: a fixed text, no cloud-init):" >&2
+  os console log show vm-nokey-1 >&2 || true
+}
+heal_no-keypair() {
+  local port
+  port=$(os port list --server vm-nokey-1 -f value -c ID 2>/dev/null | head -1 || true)
+  delete_server vm-nokey-1
+  # plug-vifs.sh played os-vif; unplug as it would on delete.
+  [[ -n $port ]] && node_exec compute-0 ovs-vsctl --timeout=10 --if-exists del-port br-int "tap${port:0:11}"
+  return 0
+}
+
+# ---- cell-unmapped: compute-1 has no host mapping; a boot scheduled there cannot be sent to a cell ----
+# Upstream's discover_hosts_in_cells_interval default (-1) is needed, or the scheduler maps the
+# host back within the interval; 40-nova.sh uses it, and an older lab is switched here.
+cell1_uuid() { as_user nova nova-manage cell_v2 list_cells 2>/dev/null | awk -F'|' '$2 ~ / cell1 / {gsub(/ /,"",$3); print $3}'; }
+inject_cell-unmapped() {
+  if [[ $(crudini --get /etc/nova/nova.conf scheduler discover_hosts_in_cells_interval 2>/dev/null) != -1 ]]; then
+    ini_set /etc/nova/nova.conf scheduler discover_hosts_in_cells_interval -1
+    stop_service nova-scheduler; start_service nova-scheduler; sleep 5
+  fi
+  as_user nova nova-manage cell_v2 delete_host --cell_uuid "$(cell1_uuid)" --host compute-1 >&2 || true
+  touch "$FAULT_DIR/cell-unmapped"
+}
+symptom_cell-unmapped() {
+  delete_server vm-unmapped-1
+  # az:host forces compute-1 (the 2.74 --host form is refused at the API: "Compute host compute-1
+  # could not be found"); the conductor then finds no host mapping for it.
+  OS_TIMEOUT=60 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
+    --availability-zone nova:compute-1 vm-unmapped-1 >/dev/null || true
+  wait_server_status vm-unmapped-1 'ERROR|ACTIVE' 90 >&2 || true
+  os server show vm-unmapped-1 -f value -c fault >&2 || true
+  as_user nova nova-manage cell_v2 list_hosts >&2 || true
+}
+heal_cell-unmapped() {
+  delete_server vm-unmapped-1
+  as_user nova nova-manage cell_v2 discover_hosts >&2
+  grep -q ' compute-1 ' <<<"$(as_user nova nova-manage cell_v2 list_hosts 2>/dev/null)" || die "compute-1 still unmapped"
+  rm -f "$FAULT_DIR/cell-unmapped"
+}
+
+# ---- rabbitmq-memory-alarm: the broker blocks every publishing connection ----
+inject_rabbitmq-memory-alarm() { rabbitmqctl -q set_vm_memory_high_watermark 0.0001 >&2; }
+symptom_rabbitmq-memory-alarm() {
+  rabbitmqctl -q list_alarms 2>/dev/null >&2 || rabbitmq-diagnostics -q alarms >&2 || true
+  # A cast blocks on a blocked connection: the client timeout is the symptom, as with rabbitmq-down.
+  OS_TIMEOUT=30 os volume create --size 1 vol-memalarm-1 >/dev/null 2>&1 || log "volume create timed out/failed (rc $?)"
+}
+heal_rabbitmq-memory-alarm() {
+  rabbitmqctl -q set_vm_memory_high_watermark 0.4 >&2   # RabbitMQ's default
+  if os volume show vol-memalarm-1 >/dev/null 2>&1; then
+    local end=$((SECONDS + 60))
+    until [[ $(os volume show vol-memalarm-1 -f value -c status) =~ ^(available|error)$ ]]; do ((SECONDS < end)) || break; sleep 2; done
+    os volume delete vol-memalarm-1 >/dev/null 2>&1 || true
+  fi
+}
+
+# ---- cinder-out-of-capacity: the backend reports a small, finite capacity ----
+# Debian's fake driver reports 'infinite' capacity, which the CapacityFilter always passes. The lab's
+# subclass (lab_cinder_capacity.py, on cinder-volume's PYTHONPATH) reports LAB_CINDER_TOTAL_GB
+# total, free = total - allocated, so the real CapacityFilter rejects a bigger volume.
+inject_cinder-out-of-capacity() {
+  mkdir -p /etc/lab/python; install -m 644 "$LAB_DIR/python/lab_cinder_capacity.py" /etc/lab/python/
+  ini_set /etc/cinder/cinder.conf fake volume_driver lab_cinder_capacity.SmallFakeDriver
+  stop_service cinder-volume; start_service cinder-volume
+  touch "$FAULT_DIR/cinder-out-of-capacity"
+}
+symptom_cinder-out-of-capacity() {
+  local end=$((SECONDS + 60))
+  # wait for the restarted volume service to report (up again, with the new stats)
+  until [[ $(os volume service list --service cinder-volume -f value -c State) == up ]]; do ((SECONDS < end)) || break; sleep 2; done
+  sleep 6
+  os volume create --size 20 vol-huge-1 >/dev/null || true
+  end=$((SECONDS + 60))
+  until [[ $(os volume show vol-huge-1 -f value -c status 2>/dev/null) =~ ^(error|available)$ ]]; do ((SECONDS < end)) || break; sleep 2; done
+  os volume show vol-huge-1 -f value -c status >&2 || true
+  os --os-volume-api-version 3.3 volume message list -f value 2>/dev/null | head -3 >&2 || true
+}
+heal_cinder-out-of-capacity() {
+  os volume show vol-huge-1 >/dev/null 2>&1 && os volume delete --force vol-huge-1 >/dev/null 2>&1 || true
+  ini_set /etc/cinder/cinder.conf fake volume_driver cinder.tests.fake_driver.FakeLoggingVolumeDriver
+  stop_service cinder-volume; start_service cinder-volume
+  rm -f "$FAULT_DIR/cinder-out-of-capacity"
 }
 
 # ---------------- CLI ----------------

@@ -323,8 +323,12 @@ start_service() {
         --config-file /etc/neutron/plugins/ml2/ml2_conf.ini ;;
     nova-api|nova-conductor|nova-scheduler)
       start_daemon "$name" nova -- "/usr/bin/$name" --config-file /etc/nova/nova.conf ;;
-    cinder-api|cinder-scheduler|cinder-volume)
+    cinder-api|cinder-scheduler)
       start_daemon "$name" cinder -- "/usr/bin/$name" --config-file /etc/cinder/cinder.conf ;;
+    cinder-volume)
+      # /etc/lab/python holds the lab's small-capacity fake driver (cinder-out-of-capacity fault).
+      start_daemon cinder-volume cinder -- env PYTHONPATH=/etc/lab/python /usr/bin/cinder-volume \
+        --config-file /etc/cinder/cinder.conf ;;
     glance-api)
       start_daemon glance-api glance -- /usr/bin/glance-api --config-file /etc/glance/glance-api.conf ;;
     placement)

@@ -1,33 +1,109 @@
 #!/usr/bin/env bash
 # npm run test:lab — bring the lab up once, then for each fault: inject, bring the symptom about,
-# heal, and check health. Prints a table and exits non-zero if any step failed.
+# run the fault's playbook (expectations.tsv) live over SSH and offline from the fault's sos
+# archives, compare the top suspect with the expected (component, node), heal, check health.
 # Usage: suite.sh [FAULT...]   (default: every fault in `fault.sh --list`)
-# The cloudtriage playbook assertions (live over ssh and offline from sos reports) join here once
-# the CLI exists: see the HOOK below.
+# Env:   LAB_SUITE_SKIP_UP=1   reuse a running lab (only health.sh --wait, no up.sh)
+#        LAB_SUITE_NO_BUILD=1  use dist/ as it is (default: npm run build first)
+#        LAB_GALERA=0          leave test/lab/galera/ out (up, health)
+# Prints one table (also written to test/lab/last-suite.txt); exits non-zero if an inject, symptom
+# or heal failed, or a built playbook's top suspect missed, live or offline. A playbook that is
+# not built yet (`cloudtriage playbooks`) is reported "skipped (playbook not built)".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_root
 
+repo=$(cd "$LAB_DIR/../.." && pwd)
 faults=("$@")
 ((${#faults[@]})) || mapfile -t faults < <(bash "$LAB_DIR/fault.sh" --list | awk '{print $1}')
 t0=$SECONDS
-bash "$LAB_DIR/up.sh" || die "lab:up failed"   # up.sh brings test/lab/galera/ up too when it exists
+if [[ ${LAB_SUITE_SKIP_UP:-0} == 1 ]]; then
+  bash "$LAB_DIR/health.sh" --wait 120 || die "LAB_SUITE_SKIP_UP=1 but the lab is not healthy"
+else
+  bash "$LAB_DIR/up.sh" || die "lab:up failed"   # up.sh brings test/lab/galera/ up too when it exists
+fi
 # Galera faults come from `fault.sh --list` (it delegates to galera/fault.sh); their topology must be healthy.
 if [[ -f $LAB_DIR/galera/health.sh && ${LAB_GALERA:-1} != 0 ]]; then bash "$LAB_DIR/galera/health.sh" || die "galera/health.sh: not healthy"; fi
-results=()
+
+if [[ ${LAB_SUITE_NO_BUILD:-0} != 1 ]]; then (cd "$repo" && npm run build >/dev/null) || die "npm run build failed"; fi
+built=" $(cd "$repo" && node bin/run.js playbooks --json 2>/dev/null | /usr/bin/python3 -c '
+import json, sys
+try: print(" ".join(p["id"] for p in json.load(sys.stdin)["playbooks"]))
+except Exception: pass') "
+log "built playbooks:${built% }"
+
+out_dir=$LAB_LOGS/suite
+mkdir -p "$out_dir"
+
+# top_suspect FILE: "component@node confidence" of suspects[0] in a --json report, or why not.
+top_suspect() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception:
+    print("no-json"); sys.exit()
+s = r.get("suspects") or []
+if not s:
+    print("none"); sys.exit()
+t = s[0]
+print(f'{t.get("component")}@{t.get("node") or "-"} {float(t.get("confidence") or 0):.2f}')
+PY
+}
+
+# run_playbook MODE PLAYBOOK TARGET FAULT: run the tool, leave its JSON in $out_dir, print the top.
+run_playbook() {
+  local mode=$1 pb=$2 target=$3 fault=$4 rc=0
+  local -a cmd=(node bin/run.js)
+  # A playbook with a command of its own (vm-ssh-fail) runs by name; the others through `run FILE`.
+  if [[ -f $repo/dist/commands/$pb.js ]]; then cmd+=("$pb"); else cmd+=(run "playbooks/$pb.yaml"); fi
+  [[ $target == - ]] || cmd+=("$target")
+  if [[ $mode == live ]]; then
+    cmd+=(--inventory "$LAB_STATE/inventory.yaml")
+  else
+    local from=$repo/fixtures/lab/$fault/sos
+    [[ -n $(ls "$from"/*.tar.xz 2>/dev/null) ]] || { echo "no sos capture"; return 0; }
+    cmd+=(--from "$from")
+  fi
+  cmd+=(--json)
+  { printf '$ %s\n' "${cmd[*]}"; } > "$out_dir/$fault.$mode.cmd"
+  (cd "$repo" && timeout 600 "${cmd[@]}") > "$out_dir/$fault.$mode.json" 2> "$out_dir/$fault.$mode.err" || rc=$?
+  echo "$rc" >> "$out_dir/$fault.$mode.cmd"
+  echo "$(top_suspect "$out_dir/$fault.$mode.json") rc=$rc"
+}
+
+rows=()
 failed=0
 for f in "${faults[@]}"; do
-  ft=$SECONDS inj=fail sym=fail heal=fail
+  ft=$SECONDS inj=fail sym=fail heal=fail live=- offline=- expect=- verdict="no expectation"
   log "===== $f"
   if bash "$LAB_DIR/fault.sh" "$f"; then inj=ok; fi
   if [[ $inj == ok ]] && bash "$LAB_DIR/fault.sh" --symptom "$f"; then sym=ok; fi
-  # HOOK(cloudtriage playbooks): run the matching playbook live and from `capture.sh` archives here,
-  # and assert the top suspect and node.
+  read -r pb target comp node <<<"$(lab_expectation "$f")" || true
+  if [[ -n ${pb:-} ]]; then
+    expect="$comp@$node"
+    if [[ $built != *" $pb "* ]]; then
+      verdict="skipped (playbook not built)"
+    else
+      live=$(run_playbook live "$pb" "$target" "$f")
+      offline=$(run_playbook offline "$pb" "$target" "$f")
+      lv=PASS ov=PASS
+      [[ ${live%% *} == "$expect" ]] || lv=MISS
+      [[ ${offline%% *} == "$expect" ]] || ov=MISS
+      [[ $offline == "no sos capture" ]] && ov="no-sos"
+      verdict="live $lv, offline $ov"
+      [[ $lv == PASS && $ov != MISS ]] || failed=1
+    fi
+  fi
   if bash "$LAB_DIR/fault.sh" --heal "$f"; then heal=ok; fi
   [[ $inj/$sym/$heal == ok/ok/ok ]] || failed=1
-  results+=("$(printf '%-22s %-9s %-9s %-14s %4ds' "$f" "$inj" "$sym" "$heal" $((SECONDS - ft)))")
+  rows+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%ss' "$f" "${pb:--}" "$inj/$sym/$heal" "$live" "$offline" "$expect" "$verdict" $((SECONDS - ft)))")
 done
-printf '\n%-22s %-9s %-9s %-14s %5s\n' fault injected symptom healed+healthy time
-printf '%s\n' "${results[@]}"
-echo "suite: ${#faults[@]} faults in $((SECONDS - t0))s"
+
+{
+  printf '%s\n' "lab suite $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git -C "$repo" rev-parse --short HEAD), ${#faults[@]} faults in $((SECONDS - t0))s"
+  printf 'fault\tplaybook\tinject/symptom/heal\tlive top (component@node conf rc)\toffline top (from fixtures/lab/<fault>/sos)\texpected\tpass\ttime\n'
+  printf '%s\n' "${rows[@]}"
+} | column -t -s $'\t' | tee "$LAB_DIR/last-suite.txt"
+echo "details: $out_dir/<fault>.{live,offline}.{cmd,json,err}"
 exit $failed
