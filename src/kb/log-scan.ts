@@ -18,6 +18,21 @@ export interface SignatureHit {
   readonly node: string
   /** Every matching line on that node (across its logs), in order. */
   readonly lines: readonly {readonly ref: number; readonly line: number; readonly text: string}[]
+  /**
+   * How long before the end of its log the last matching line was written (by the lines' own timestamps);
+   * undefined when the lines carry none. A log that went on for a while without the error suggests it stopped.
+   */
+  readonly ageMs: number | undefined
+}
+
+/** A signature whose last match is older than this, measured from the end of its log, is a past event. */
+export const STALE_AFTER_MS = 5 * 60_000
+/** How much a past event counts, relative to one still happening. */
+export const STALE_FACTOR = 0.3
+
+/** 1 for a match that is still happening (or undated), STALE_FACTOR for one the log has moved on from. */
+export function freshness(ageMs: number | undefined): number {
+  return ageMs === undefined || ageMs <= STALE_AFTER_MS ? 1 : STALE_FACTOR
 }
 
 /**
@@ -29,6 +44,7 @@ export interface SignatureHit {
 export function scanComponentLogs(signatures: readonly SignatureEntry[], logs: readonly ComponentLog[]): SignatureHit[] {
   const scanners = new Map<string, {scanner: CompiledScanner; sigs: SignatureEntry[]}>()
   const found = new Map<string, {signature: SignatureEntry; node: string; lines: {ref: number; line: number; text: string}[]}>()
+  const endOf = new Map<number, number | undefined>()
   for (const log of logs) {
     const applicable = signatures.filter((s) => (s.meta.in.includes(log.component as never) || s.meta.in.includes('any')) && rolesAllow(s, log.roles))
     if (applicable.length === 0) continue
@@ -38,7 +54,9 @@ export function scanComponentLogs(signatures: readonly SignatureEntry[], logs: r
       entry = {scanner: compileScanner(applicable.map((s) => ({id: s.meta.id, hint: s.meta.hint, pattern: s.meta.pattern, flags: s.meta.flags}))), sigs: applicable}
       scanners.set(key, entry)
     }
-    for (const [id, matches] of entry.scanner.scan(log.text)) {
+    const matchesById = entry.scanner.scan(log.text)
+    if (matchesById.size > 0) endOf.set(log.ref, lastTime(log.text))
+    for (const [id, matches] of matchesById) {
       const signature = entry.sigs.find((s) => s.meta.id === id)
       if (!signature) continue
       const k = `${id}\0${log.node}`
@@ -47,7 +65,34 @@ export function scanComponentLogs(signatures: readonly SignatureEntry[], logs: r
       found.set(k, hit)
     }
   }
-  return [...found.values()].filter((hit) => enoughMatches(hit.lines.map((l) => l.text), hit.signature.meta.min_count, hit.signature.meta.window))
+  return [...found.values()]
+    .filter((hit) => enoughMatches(hit.lines.map((l) => l.text), hit.signature.meta.min_count, hit.signature.meta.window))
+    .map((hit) => ({...hit, ageMs: ageOf(hit.lines, endOf)}))
+}
+
+/** The smallest gap, over the logs that matched, between the last matching line and the end of that log. */
+function ageOf(lines: readonly {ref: number; text: string}[], endOf: ReadonlyMap<number, number | undefined>): number | undefined {
+  let best: number | undefined
+  for (const ref of new Set(lines.map((l) => l.ref))) {
+    const end = endOf.get(ref)
+    const last = lines.filter((l) => l.ref === ref).map((l) => lineTime(l.text)).filter((t): t is number => t !== undefined).at(-1)
+    if (end === undefined || last === undefined) return undefined
+    const age = Math.max(0, end - last)
+    best = best === undefined ? age : Math.min(best, age)
+  }
+  return best
+}
+
+/** The timestamp of the last dated line of a log (searching back from the end). */
+function lastTime(text: string): number | undefined {
+  let end = text.length
+  for (let seen = 0; end > 0 && seen < 200; seen++) {
+    const start = text.lastIndexOf('\n', end - 1) + 1
+    const t = lineTime(text.slice(start, end))
+    if (t !== undefined) return t
+    end = start - 1
+  }
+  return undefined
 }
 
 function rolesAllow(signature: SignatureEntry, roles: readonly string[]): boolean {

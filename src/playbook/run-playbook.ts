@@ -4,7 +4,7 @@ import {Gatherer} from '../collect/gather.js'
 import {API_NODE, describeRequest, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 import {InputError, UnknownTarget} from '../model/errors.js'
 import {KNOWLEDGE_DIR, loadKnowledgeCached, type KnowledgeBase} from '../kb/load-knowledge.js'
-import {scanComponentLogs, type ComponentLog} from '../kb/log-scan.js'
+import {freshness, scanComponentLogs, type ComponentLog, type SignatureHit} from '../kb/log-scan.js'
 import type {SignatureLevel} from '../kb/page-schema.js'
 import type {NodeRef} from '../model/node.js'
 import {PARSERS} from '../parse/index.js'
@@ -511,22 +511,36 @@ function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): Finding[] {
       logs.push({component: spec.log_of, node, roles: [...roles], ref, text: stored.text})
     }
   }
-  return scanComponentLogs([...kb.signatures.values()], logs).map((hit): Finding => {
-    const sig = hit.signature.meta
-    const last = hit.lines.slice(-MAX_CITED)
-    const where = [...new Set(hit.lines.map((l) => ctx.store[l.ref]).map((st) => (st ? describeRequest(st.gathered.request) : '')))].filter(Boolean).join(', ')
-    const n = hit.lines.length
+  // One finding per implicated component and node: five signatures of one RabbitMQ outage are one suspicion, not five.
+  const groups = new Map<string, SignatureHit[]>()
+  for (const hit of scanComponentLogs([...kb.signatures.values()], logs)) {
+    const key = `${hit.signature.meta.component}\0${hit.node}`
+    groups.set(key, [...(groups.get(key) ?? []), hit])
+  }
+  return [...groups.values()].map((hits): Finding => {
+    const scored = hits
+      .map((hit) => ({hit, weight: hit.signature.meta.weight * freshness(hit.ageMs)}))
+      .sort((a, b) => b.weight - a.weight || a.hit.signature.meta.id.localeCompare(b.hit.signature.meta.id))
+    const lead = scored[0]!
+    const sig = lead.hit.signature.meta
+    const node = lead.hit.node
+    const lines = scored.flatMap(({hit}) => hit.lines.slice(-2))
+    const where = [...new Set(scored.flatMap(({hit}) => hit.lines.map((l) => ctx.store[l.ref])).map((st) => (st ? describeRequest(st.gathered.request) : '')))].filter(Boolean).join(', ')
+    const n = scored.reduce((sum, {hit}) => sum + hit.lines.length, 0)
+    const age = lead.hit.ageMs
+    const past = freshness(age) < 1 && age !== undefined ? `; last seen ${Math.round(age / 60_000)} min before the end of the log, so it may be over` : ''
+    const also = scored.length > 1 ? `; also ${scored.slice(1).map(({hit}) => hit.signature.meta.title).join('; ')}` : ''
     return {
       check: sig.id,
-      phase: phaseOfRef.get(hit.lines[0]?.ref ?? -1) ?? 'roles',
+      phase: phaseOfRef.get(lead.hit.lines[0]?.ref ?? -1) ?? 'roles',
       component: sig.component,
-      node: hit.node === API_NODE ? null : hit.node,
+      node: node === API_NODE ? null : node,
       level: playbookLevel(sig.level),
-      weight: sig.weight,
-      summary: `${sig.title} (${n} matching line${n === 1 ? '' : 's'} in ${where}${hit.node === API_NODE ? '' : ` on ${hit.node}`}; knowledge base: ${sig.id})`,
-      evidence: citeItems(last.map((l) => ({_ref: l.ref, line: l.line})), ctx.store, MAX_CITED),
-      next: sig.next,
-      kb: [sig.id],
+      weight: Math.round(lead.weight * 100) / 100,
+      summary: `${sig.title} (${n} matching line${n === 1 ? '' : 's'} in ${where}${node === API_NODE ? '' : ` on ${node}`}${past}${also})`,
+      evidence: citeItems(lines.slice(-MAX_CITED).map((l) => ({_ref: l.ref, line: l.line})), ctx.store, MAX_CITED),
+      next: [...new Set(scored.flatMap(({hit}) => hit.signature.meta.next))],
+      kb: scored.map(({hit}) => hit.signature.meta.id),
     }
   })
 }
