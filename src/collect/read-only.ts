@@ -179,8 +179,6 @@ const GREP_VALUE_OPTIONS = ['-e', '--regexp', '-m', '--max-count', '-A', '-B', '
  * `grep -r '' /etc/` would print /etc/shadow and host keys that a path check on `/etc/` cannot see.
  */
 const grep: Rule = (args) => {
-  const recursive = args.find((a) => /^-[a-zA-Z]*[rR]/.test(a) || /^--(recursive|dereference-recursive|directories=recurse)$/.test(a))
-  if (recursive) return no(`grep ${recursive} reads directories recursively, past the secret-file check`)
   let patternGiven = false
   const operands: string[] = []
   for (let i = 0; i < args.length; i++) {
@@ -191,11 +189,16 @@ const grep: Rule = (args) => {
     } else if (arg.startsWith('--file=')) {
       operands.push(arg.slice('--file='.length))
       patternGiven = true
+    } else if ((arg === '-d' && args[i + 1] === 'recurse') || arg === '-drecurse') {
+      return no('grep -d recurse reads directories recursively, past the secret-file check')
     } else if (GREP_VALUE_OPTIONS.includes(arg)) {
       if (arg === '-e' || arg === '--regexp') patternGiven = true
       i++
     } else if (arg.startsWith('-')) {
-      if (/^(-e.|--regexp=)/.test(arg)) patternGiven = true
+      if (/^(-[a-zA-Z]*[rR]|--(recursive|dereference-recursive|directories=recurse|directories)$)/.test(arg) && !/^-[a-zA-Z]*e/.test(arg.slice(0, arg.search(/[rR]/)))) {
+        return no(`grep ${arg} reads directories recursively, past the secret-file check`)
+      }
+      if (/^(-[a-zA-Z]*e.|--regexp=)/.test(arg)) patternGiven = true
     } else if (!patternGiven) {
       patternGiven = true
     } else {
