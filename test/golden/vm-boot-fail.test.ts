@@ -53,6 +53,13 @@ describe('vm-boot-fail on real lab captures', () => {
     expect(d.suspects[0]?.summary).toContain('Blast radius')
   })
 
+  it('blames the missing L2 agent when every retried host failed to bind the port (MaxRetriesExceeded)', async () => {
+    const d = await diagnose('fixtures/reference/scenarios/port_binding_failed', 'vm-probe-2')
+    expect(d.suspects[0]).toMatchObject({component: 'neutron-openvswitch-agent', node: 'compute-1'})
+    expect(d.suspects[0]?.summary).toContain('no L2 agent is registered')
+    expect(d.scope.level).toBe('host')
+  })
+
   it('finds nothing wrong with an instance that booted on the healthy lab', async () => {
     const d = await diagnose('fixtures/lab/healthy', 'vm-web-1')
     expect(d.suspects).toEqual([])
