@@ -24,6 +24,8 @@ export interface SosManifest {
   readonly startTime: string | null
   /** Every plugin sos ran, including those that only copied files. */
   readonly plugins: readonly string[]
+  /** Plugins sos stopped at --plugin-timeout: whatever they had not run yet is absent. */
+  readonly timedOutPlugins: readonly string[]
   readonly commands: readonly ManifestCommand[]
 }
 
@@ -42,7 +44,12 @@ const manifestSchema = z.looseObject({
     .looseObject({
       report: z
         .looseObject({
-          plugins: z.record(z.string(), z.looseObject({commands: z.array(z.unknown()).nullish()})).nullish(),
+          plugins: z
+            .record(
+              z.string(),
+              z.looseObject({commands: z.array(z.unknown()).nullish(), timeout_hit: z.unknown().nullish()}),
+            )
+            .nullish(),
         })
         .nullish(),
     })
@@ -73,6 +80,9 @@ export function parseManifest(text: string): SosManifest {
     sosVersion: manifest.version ?? null,
     startTime: manifest.start_time ?? null,
     plugins: Object.keys(plugins),
+    timedOutPlugins: Object.entries(plugins)
+      .filter(([, entry]) => entry.timeout_hit === true)
+      .map(([plugin]) => plugin),
     commands,
   }
 }

@@ -27,6 +27,8 @@ export interface SosReport {
   readonly manifest: ReadonlyMap<string, ManifestCommand>
   /** Plugins sos ran (manifest.json, else the sos_commands/ folders): tells "not collected" from "not run". */
   readonly plugins: ReadonlySet<string>
+  /** Plugins sos stopped at --plugin-timeout (manifest.json). */
+  readonly timedOutPlugins: ReadonlySet<string>
   /** Files under sos_commands/ by file name, each a path relative to root. */
   readonly commandFiles: ReadonlyMap<string, readonly string[]>
 }
@@ -65,6 +67,7 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
     sosVersion: manifest?.sosVersion ?? (await readSosVersion(root)),
     ...(capturedAt ? {capturedAt} : {}),
     manifest: manifest ? indexManifest(manifest) : new Map(),
+    timedOutPlugins: new Set(manifest?.timedOutPlugins ?? []),
     plugins: new Set([
       ...(manifest?.plugins ?? []),
       ...[...commandFiles.values()].flat().map((rel) => rel.split('/')[1] ?? ''),

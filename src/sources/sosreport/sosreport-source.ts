@@ -187,7 +187,10 @@ class SosreportSource implements EvidenceSource {
       return notCollected(
         API_NODE,
         request,
-        `sos saved no \`openstack server show\` for ${nameOrId} (${id}, listed in ${list.where}): sos 4.0 shows only the servers of the project its OS_* credentials name (it lists them without --all-projects); run \`${describeRequest(request)}\` against the cloud`,
+        `sos saved no \`openstack server show\` for ${nameOrId} (${id}, listed in ${list.where}): ${
+          this.timeouts() ??
+          'sos 4.0 shows only the servers of the project its OS_* credentials name (it lists them without --all-projects)'
+        }; run \`${describeRequest(request)}\` against the cloud`,
       )
     }
     const resolved = id === nameOrId ? '' : `; ${nameOrId} is ${id} in ${list.rel}`
@@ -268,9 +271,21 @@ class SosreportSource implements EvidenceSource {
     }
     const never = request.kind === 'command' ? whySosNeverAsked(withoutFormatOptions(request.argv)) : null
     const ran = `sos ran with OS_* credentials on ${withApi.join(', ')}`
-    return never
-      ? `not in the sosreports (${ran}): ${never}; run ${what} against the cloud`
-      : `not in the sosreports (${ran}, yet none of them contains ${what}); run it against the cloud`
+    if (never) return `not in the sosreports (${ran}): ${never}; run ${what} against the cloud`
+    const cut = this.timeouts()
+    return `not in the sosreports (${ran}, yet none of them contains ${what}${cut ? `: ${cut}` : ''}); run it against the cloud`
+  }
+
+  /** "sos's openstack_nova plugin on controller-0 hit --plugin-timeout …", or null. */
+  private timeouts(): string | null {
+    const cut = [...this.opened.reports].flatMap(([name, report]) =>
+      [...report.timedOutPlugins]
+        .filter((plugin) => plugin.startsWith('openstack_'))
+        .map((plugin) => `${plugin} on ${name}`),
+    )
+    return cut.length === 0
+      ? null
+      : `sos stopped ${cut.join(', ')} at its --plugin-timeout, so the commands it had not run yet are absent`
   }
 
   async close(): Promise<void> {
