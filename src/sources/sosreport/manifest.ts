@@ -24,6 +24,8 @@ export interface SosManifest {
   readonly startTime: string | null
   /** Every plugin sos ran, including those that only copied files. */
   readonly plugins: readonly string[]
+  /** The --label sos was given (it is part of the report's directory name, after the host). */
+  readonly label: string | null
   /** Plugins sos stopped at --plugin-timeout: whatever they had not run yet is absent. */
   readonly timedOutPlugins: readonly string[]
   readonly commands: readonly ManifestCommand[]
@@ -39,6 +41,7 @@ const commandSchema = z.looseObject({
 
 const manifestSchema = z.looseObject({
   version: z.string().nullish(),
+  cmdline: z.string().nullish(),
   start_time: z.string().nullish(),
   components: z
     .looseObject({
@@ -79,6 +82,7 @@ export function parseManifest(text: string): SosManifest {
   return {
     sosVersion: manifest.version ?? null,
     startTime: manifest.start_time ?? null,
+    label: labelOf(manifest.cmdline ?? ''),
     plugins: Object.keys(plugins),
     timedOutPlugins: Object.entries(plugins)
       .filter(([, entry]) => entry.timeout_hit === true)
@@ -100,4 +104,11 @@ export function indexManifest(manifest: SosManifest): ReadonlyMap<string, Manife
     if (!index.has(key)) index.set(key, command)
   }
   return index
+}
+
+/** `--label X` / `--label=X` of sos's command line, as sos put it in the name (non-alphanumerics dropped). */
+export function labelOf(cmdline: string): string | null {
+  const match = /(?:^|\s)--label(?:=|\s+)(\S+)/.exec(cmdline)
+  const label = match?.[1]?.replaceAll(/[^A-Za-z0-9-]/g, '') ?? ''
+  return label === '' ? null : label
 }

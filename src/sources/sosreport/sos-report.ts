@@ -46,7 +46,7 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
   // A damaged manifest only costs us exit codes; the mangled-name lookup still works.
   const manifest = manifestText === null ? null : safely(() => parseManifest(manifestText))
   const commandFiles = await indexCommandFiles(root)
-  const hostname = await readHostname(root, label)
+  const hostname = await readHostname(root, label, manifest?.label ?? null)
   const roles = inferRoles({
     paths: [
       ...(await listTree(root, 'var/log', 3)),
@@ -287,7 +287,7 @@ async function listTree(root: string, sub: string, depth: number): Promise<strin
   return out
 }
 
-async function readHostname(root: string, label: string): Promise<string> {
+async function readHostname(root: string, label: string, sosLabel: string | null): Promise<string> {
   const text = await readFirst(root, [
     'sos_commands/host/hostname',
     'hostname',
@@ -296,9 +296,19 @@ async function readHostname(root: string, label: string): Promise<string> {
   ])
   const first = text?.split('\n')[0]?.trim()
   if (first) return first
-  // sosreport-<host>[-<label>]-<date>-<id>: the host is all we can safely take when there is no label.
-  const match = /^sosreport-(.+?)-(?:\d{4}-\d{2}-\d{2}|\d{8})-\w+$/.exec(label)
-  return match?.[1] ?? label
+  return hostFromReportName(label, sosLabel)
+}
+
+/**
+ * sosreport-<host>[-<label>]-<date>-<id> → host. The label is only known from manifest.json's command
+ * line; without it the name is ambiguous and the whole <host>[-<label>] part is returned.
+ */
+export function hostFromReportName(name: string, sosLabel: string | null): string {
+  const match = /^sosreport-(.+?)-(?:\d{4}-\d{2}-\d{2}|\d{8})-\w+$/.exec(name)
+  const hostAndLabel = match?.[1] ?? name
+  return sosLabel && hostAndLabel.endsWith(`-${sosLabel}`)
+    ? hostAndLabel.slice(0, -sosLabel.length - 1)
+    : hostAndLabel
 }
 
 async function readSosVersion(root: string): Promise<string | null> {
