@@ -23,7 +23,7 @@ const headings = (md: string, depth: number): string[] =>
 /** Every token of the document, nested ones included (list items, table cells are walked by marked). */
 function allTokens(md: string): Token[] {
   const out: Token[] = []
-  marked.walkTokens(marked.lexer(md), (t) => {
+  void marked.walkTokens(marked.lexer(md), (t) => {
     out.push(t)
   })
   return out
