@@ -16,7 +16,9 @@ Read-only: it runs only allowlisted read commands (openstack … list, rabbitmqc
 
   async run(): Promise<Record<string, unknown>> {
     const {flags} = await this.parse(ControlPlane)
-    const loaded = await loadBuiltinPlaybook('control-plane').catch((error: unknown) => this.fail(error, flags.debug))
+    const loaded = await loadBuiltinPlaybook('control-plane').catch((error: unknown) =>
+      this.fail(error, flags.debug),
+    )
     return this.diagnoseWith(loaded, null, flags)
   }
 }

@@ -5,7 +5,11 @@ import {PlaybookCommand} from '../cli/playbook-command.js'
 
 export default class VmBootFail extends PlaybookCommand {
   static override args = {
-    server: Args.string({description: 'Server name or ID. Optional offline: the evidence then names the instance in ERROR or stuck in BUILD.', required: false}),
+    server: Args.string({
+      description:
+        'Server name or ID. Optional offline: the evidence then names the instance in ERROR or stuck in BUILD.',
+      required: false,
+    }),
   }
 
   static override description = `Why did this instance not boot (ERROR, or stuck in BUILD)? Reads nova's fault and the instance actions, follows the boot's request id through nova-api, conductor, scheduler and compute logs, names the scheduler filter that removed the hosts or the RPC hop that timed out, and ends with ranked suspects, each with its evidence.
@@ -22,7 +26,9 @@ Read-only: it runs only allowlisted read commands (openstack … list/show, nova
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(VmBootFail)
-    const loaded = await loadBuiltinPlaybook('vm-boot-fail').catch((error: unknown) => this.fail(error, flags.debug))
+    const loaded = await loadBuiltinPlaybook('vm-boot-fail').catch((error: unknown) =>
+      this.fail(error, flags.debug),
+    )
     return this.diagnoseWith(loaded, args.server ?? null, flags)
   }
 }

@@ -5,7 +5,11 @@ import {PlaybookCommand} from '../cli/playbook-command.js'
 
 export default class VolumeCreateFail extends PlaybookCommand {
   static override args = {
-    volume: Args.string({description: 'Volume name or ID. Optional offline: the evidence then names the volume in error or stuck creating.', required: false}),
+    volume: Args.string({
+      description:
+        'Volume name or ID. Optional offline: the evidence then names the volume in error or stuck creating.',
+      required: false,
+    }),
   }
 
   static override description = `Why was this volume not created (error, or stuck in creating with only "timeout" in the logs)? Reads the volume and cinder's user messages, follows the create's request id through cinder-api, cinder-scheduler and cinder-volume logs, checks the backends' services, capacity and RabbitMQ, and the load on the nodes during the create, and ends with ranked suspects, each with its evidence.
@@ -22,7 +26,9 @@ Read-only: it runs only allowlisted read commands (openstack … list/show, rabb
 
   async run(): Promise<Record<string, unknown>> {
     const {args, flags} = await this.parse(VolumeCreateFail)
-    const loaded = await loadBuiltinPlaybook('volume-create-fail').catch((error: unknown) => this.fail(error, flags.debug))
+    const loaded = await loadBuiltinPlaybook('volume-create-fail').catch((error: unknown) =>
+      this.fail(error, flags.debug),
+    )
     return this.diagnoseWith(loaded, args.volume ?? null, flags)
   }
 }

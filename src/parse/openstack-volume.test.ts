@@ -5,7 +5,9 @@ import {readCapture} from './test-helpers.js'
 
 describe('normalizeVolume', () => {
   it('reads a volume the scheduler never placed: status error and no backend host', () => {
-    const volume = normalizeVolume(readCapture('scenarios/cinder_volume_down/openstack_volume_show_vol-no-backend.txt').body)
+    const volume = normalizeVolume(
+      readCapture('scenarios/cinder_volume_down/openstack_volume_show_vol-no-backend.txt').body,
+    )
     expect(volume).toMatchObject({
       id: 'e89fbc9b-98ed-434e-9b8c-7d2989b86c8c',
       name: 'vol-no-backend',
@@ -21,7 +23,9 @@ describe('normalizeVolume', () => {
 
 describe('normalizeVolumeMessages', () => {
   it('keeps the scheduler message and the request id that ties it to the logs', () => {
-    const [message] = normalizeVolumeMessages(readCapture('scenarios/cinder_volume_down/cinder_messages_list.txt').body)
+    const [message] = normalizeVolumeMessages(
+      readCapture('scenarios/cinder_volume_down/cinder_messages_list.txt').body,
+    )
     expect(message).toEqual({
       id: 'e472b367-4fca-42f1-9846-1c7226abbd93',
       eventId: 'VOLUME_VOLUME_001_003',

@@ -23,16 +23,28 @@ async function sweep(dir: string) {
   return runPlaybook(loaded.playbook, source, {target: null})
 }
 
-const SERVICES = ['nova-conductor', 'nova-scheduler', 'nova-compute', 'neutron-server', 'neutron-openvswitch-agent', 'cinder-scheduler', 'cinder-volume']
+const SERVICES = [
+  'nova-conductor',
+  'nova-scheduler',
+  'nova-compute',
+  'neutron-server',
+  'neutron-openvswitch-agent',
+  'cinder-scheduler',
+  'cinder-volume',
+]
 
 describe('control-plane on real lab captures', () => {
   it('names RabbitMQ on controller-0 as the one root suspect when the broker was stopped, not every service that lost it', async () => {
     const d = await sweep('fixtures/reference/scenarios/rabbitmq_down')
     expect(d.suspects[0]).toMatchObject({component: 'rabbitmq', node: 'controller-0'})
     // The blast-radius rule: computes down and agents dead are folded under the broker, not listed beside it.
-    const servicesAbove = d.suspects.slice(1).filter((s) => SERVICES.includes(s.component) && s.confidence >= 0.2)
+    const servicesAbove = d.suspects
+      .slice(1)
+      .filter((s) => SERVICES.includes(s.component) && s.confidence >= 0.2)
     expect(servicesAbove).toEqual([])
-    expect(d.suspects[0]?.checks).toEqual(expect.arrayContaining(['rabbitmq-unreachable', 'nova-compute-down', 'ovs-agents-dead']))
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['rabbitmq-unreachable', 'nova-compute-down', 'ovs-agents-dead']),
+    )
     expect(d.suspects[0]?.summary).toContain('Blast radius')
     expect(d.scope.level).toBe('control-plane')
   })
@@ -56,6 +68,13 @@ describe('control-plane on real lab captures', () => {
   it('finds nothing on the healthy lab, though its logs hold an old RabbitMQ restart and its clocks were compared', async () => {
     const d = await sweep('fixtures/lab/healthy')
     expect(d.suspects).toEqual([])
-    expect(d.ruledOut.map((r) => r.check)).toEqual(expect.arrayContaining(['rabbitmq-unreachable', 'clock-skew', 'nova-compute-down', 'node-out-of-memory']))
+    expect(d.ruledOut.map((r) => r.check)).toEqual(
+      expect.arrayContaining([
+        'rabbitmq-unreachable',
+        'clock-skew',
+        'nova-compute-down',
+        'node-out-of-memory',
+      ]),
+    )
   })
 })

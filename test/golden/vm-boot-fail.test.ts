@@ -29,13 +29,17 @@ describe('vm-boot-fail on real lab captures', () => {
     const d = await diagnose('fixtures/reference/scenarios/compute_down', 'vm-novalidhost')
     expect(d.suspects[0]).toMatchObject({component: 'nova-compute', node: 'compute-0'})
     expect(d.suspects[0]?.summary).toContain('ComputeFilter')
-    expect(d.suspects[0]?.evidence.map((e) => e.source)).toContain('tail -n 3000 /var/log/nova/nova-scheduler.log')
+    expect(d.suspects[0]?.evidence.map((e) => e.source)).toContain(
+      'tail -n 3000 /var/log/nova/nova-scheduler.log',
+    )
   })
 
   it('blames the stopped nova-conductor for a boot stuck in scheduling, and names the compute -> conductor timeout hop', async () => {
     const d = await diagnose('fixtures/reference/scenarios/conductor_down', 'vm-no-conductor')
     expect(d.suspects[0]).toMatchObject({component: 'nova-conductor', node: 'controller-0'})
-    expect(d.suspects[0]?.checks).toEqual(expect.arrayContaining(['conductor-down', 'timeout-waiting-for-conductor']))
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['conductor-down', 'timeout-waiting-for-conductor']),
+    )
     // The computes look down only because they report through the conductor: not a separate suspect.
     expect(d.suspects.map((s) => s.component)).not.toContain('nova-compute')
   })
@@ -63,6 +67,13 @@ describe('vm-boot-fail on real lab captures', () => {
   it('finds nothing wrong with an instance that booted on the healthy lab', async () => {
     const d = await diagnose('fixtures/lab/healthy', 'vm-web-1')
     expect(d.suspects).toEqual([])
-    expect(d.ruledOut.map((r) => r.check)).toEqual(expect.arrayContaining(['boot-failed', 'conductor-down', 'rabbitmq-unreachable', 'compute-service-down']))
+    expect(d.ruledOut.map((r) => r.check)).toEqual(
+      expect.arrayContaining([
+        'boot-failed',
+        'conductor-down',
+        'rabbitmq-unreachable',
+        'compute-service-down',
+      ]),
+    )
   })
 })

@@ -27,9 +27,15 @@ describe('volume-create-fail on real lab captures', () => {
   it('names cinder-volume on controller-0 when it was stopped, from the service list and the scheduler log of this create', async () => {
     const d = await diagnose('fixtures/reference/scenarios/cinder_volume_down', 'vol-no-backend')
     expect(d.suspects[0]).toMatchObject({component: 'cinder-volume', node: 'controller-0'})
-    expect(d.suspects[0]?.checks).toEqual(expect.arrayContaining(['cinder-volume-down', 'scheduler-saw-backend-down']))
-    expect(d.suspects[0]?.evidence.map((e) => e.source)).toContain('tail -n 3000 /var/log/cinder/cinder-scheduler.log')
-    expect(d.ruledOut.map((r) => r.check)).toEqual(expect.arrayContaining(['rabbitmq-unreachable', 'backend-out-of-capacity', 'volume-on-retired-host']))
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['cinder-volume-down', 'scheduler-saw-backend-down']),
+    )
+    expect(d.suspects[0]?.evidence.map((e) => e.source)).toContain(
+      'tail -n 3000 /var/log/cinder/cinder-scheduler.log',
+    )
+    expect(d.ruledOut.map((r) => r.check)).toEqual(
+      expect.arrayContaining(['rabbitmq-unreachable', 'backend-out-of-capacity', 'volume-on-retired-host']),
+    )
     expect(d.scope.level).toBe('control-plane')
   })
 })

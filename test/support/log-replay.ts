@@ -25,7 +25,10 @@ export async function withLogReplay(inner: EvidenceSource, dir: string): Promise
   for (const file of await readdir(logsDir).catch(() => [] as string[])) {
     const m = /^([a-z0-9-]+)\.(.+\.log)\.txt$/.exec(file)
     if (!m || file.endsWith('.errors.txt')) continue
-    byName.set(`${m[1]}|${m[2]}`, {text: await readFile(path.join(logsDir, file), 'utf8'), file: `logs/${file}`})
+    byName.set(`${m[1]}|${m[2]}`, {
+      text: await readFile(path.join(logsDir, file), 'utf8'),
+      file: `logs/${file}`,
+    })
   }
   for (const file of (await readdir(dir)).filter((f) => f.endsWith('.txt'))) {
     const text = await readFile(path.join(dir, file), 'utf8')
@@ -43,7 +46,8 @@ export async function withLogReplay(inner: EvidenceSource, dir: string): Promise
     close: () => inner.close(),
     gather: (node: string, request: EvidenceRequest): Promise<Gathered> => {
       if (request.kind !== 'file') return inner.gather(node, request)
-      const hit = byPath.get(`${node}|${request.path}`) ?? byName.get(`${node}|${path.basename(request.path)}`)
+      const hit =
+        byPath.get(`${node}|${request.path}`) ?? byName.get(`${node}|${path.basename(request.path)}`)
       if (!hit) return inner.gather(node, request)
       return Promise.resolve({
         node,
