@@ -60,6 +60,18 @@ describe('sosSpellings', () => {
   })
 })
 
+describe('rabbitmqctl', () => {
+  it('answers rabbitmqctl status from the report sos saved, which opens with the status', () => {
+    expect(sosSpellings(['rabbitmqctl', 'status']).map((s) => s.argv)).toEqual([
+      ['rabbitmqctl', 'status'],
+      ['rabbitmqctl', 'report'],
+    ])
+    expect(sosVariants(['rabbitmq-diagnostics', '-q', 'alarms'])).toEqual([
+      ['rabbitmq-diagnostics', '-q', 'alarms'],
+    ])
+  })
+})
+
 describe('withoutFormatOptions', () => {
   it('removes every output-shaping option the openstack client accepts', () => {
     expect(

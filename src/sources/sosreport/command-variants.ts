@@ -88,6 +88,13 @@ export function sosSpellings(argv: readonly string[]): readonly SosSpelling[] {
     // openvswitch plugin: every ovs-vsctl call carries "-t 5".
     out.push({argv: ['ovs-vsctl', '-t', '5', ...argv.slice(1)], note: null})
   }
+  if (program === 'rabbitmqctl' && argv.length === 2 && argv[1] === 'status') {
+    // rabbitmq plugin: `rabbitmqctl report` runs `status` first and prints it verbatim, then more sections.
+    out.push({
+      argv: ['rabbitmqctl', 'report'],
+      note: 'sos saved `rabbitmqctl report`, which opens with this status and goes on with cluster, queue and connection sections',
+    })
+  }
   if (program === 'openstack') {
     const table = withoutFormatOptions(normalized)
     out.push({argv: table, note: null})

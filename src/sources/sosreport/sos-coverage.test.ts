@@ -34,6 +34,15 @@ describe('whySosNeverAsked', () => {
     )
   })
 
+  it('says sos 4.0 asks cinder nothing, so no volume or volume service list', () => {
+    expect(whySosNeverAsked(['openstack', 'volume', 'service', 'list'])).toContain(
+      'openstack_cinder plugin asks the API nothing',
+    )
+    expect(
+      whySosNeverAsked(['openstack', '--os-volume-api-version', '3.3', 'volume', 'message', 'list']),
+    ).toContain('openstack_cinder')
+  })
+
   it('does not claim sos lacks what it does collect', () => {
     expect(whySosNeverAsked(['openstack', 'network', 'agent', 'list'])).toBeNull()
     expect(whySosNeverAsked(['openstack', 'port', 'list'])).toBeNull()

@@ -55,13 +55,17 @@ const OPENSTACK_NEVER_ASKED: ReadonlyArray<readonly [string, string]> = [
   ['console log show', 'sos never asks for an instance console log'],
   ['server event list', 'sos never asks for server events'],
   ['floating ip show', 'sos saves `openstack floating ip list` only'],
+  [
+    'volume',
+    "sos 4.0's openstack_cinder plugin asks the API nothing (it saves `cinder-manage db version`, configs and logs)",
+  ],
+  ['resource provider', "sos 4.0's openstack_placement plugin asks the API nothing"],
 ]
 
 /** Why no report holds `argv` (an `openstack …` request), when sos never asks that question; else null. */
 export function whySosNeverAsked(argv: readonly string[]): string | null {
   if (argv[0] !== 'openstack') return null
-  const words = argv.slice(1).filter((arg) => !arg.startsWith('-'))
-  const subcommand = words.join(' ')
+  const subcommand = subcommandOf(argv).join(' ')
   for (const [prefix, reason] of OPENSTACK_NEVER_ASKED) {
     if (subcommand === prefix || subcommand.startsWith(`${prefix} `)) return reason
   }
@@ -79,4 +83,15 @@ export function hasApiOutput(commandFileNames: Iterable<string>): boolean {
     if (/^instance-[0-9a-f-]{36}\.log$/.test(name)) return true
   }
   return false
+}
+
+/** The command words after `openstack`, without options or the values of global `--os-*` options. */
+function subcommandOf(argv: readonly string[]): string[] {
+  const words: string[] = []
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg.startsWith('--os-') && !arg.includes('=')) i++
+    else if (!arg.startsWith('-')) words.push(arg)
+  }
+  return words
 }
