@@ -84,6 +84,41 @@ describe('vm-ssh-fail from the sosreports of a fault captured with OS_* set on t
   })
 })
 
+describe('logs sos meant to copy but did not, in the dhcp-agent-down reports', () => {
+  it('says which were skipped over --log-size and which tails sos never wrote before its timeout', async () => {
+    const source = await openSosreports(path.join(LAB, 'dhcp-agent-down', 'sos'))
+    try {
+      const server = await source.gather('controller-0', {
+        kind: 'file',
+        path: '/var/log/neutron/neutron-server.log',
+      })
+      expect(server).toMatchObject({status: 'not-collected'})
+      expect(server.error).toBe(
+        "not in the sosreport for controller-0: sos's openstack_neutron plugin skipped /var/log/neutron/neutron-server.log: its --log-size (1 MiB) was used up by newer logs of the same kind (sos_logs/sos.log)",
+      )
+      const api = await source.gather('controller-0', {
+        kind: 'file',
+        path: '/var/log/nova/nova-api.log',
+        tailLines: 50,
+      })
+      expect(api.error).toBe(
+        'not in the sosreport for controller-0: sos left var/log/nova/nova-api.log as a link to a tail it never wrote (it stopped openstack_nova at --plugin-timeout)',
+      )
+      const agent = await source.gather('compute-0', {
+        kind: 'file',
+        path: '/var/log/neutron/neutron-openvswitch-agent.log',
+        tailLines: 20,
+      })
+      expect(agent).toMatchObject({status: 'ok', truncated: true})
+      expect(agent.origin).toMatch(
+        /-> sos_strings\/openstack_neutron\/var\.log\.neutron\.neutron-openvswitch-agent\.log\.tailed$/,
+      )
+    } finally {
+      await source.close()
+    }
+  })
+})
+
 // Captured before the lab set OS_* for sos: only node-level evidence, and no way to find the VM's host.
 describe.each([
   'healthy',

@@ -26,6 +26,8 @@ export interface SosManifest {
   readonly plugins: readonly string[]
   /** The --label sos was given (it is part of the report's directory name, after the host). */
   readonly label: string | null
+  /** --log-size in MiB when sos was given one (its default is 25). */
+  readonly logSizeMb: number | null
   /** Plugins sos stopped at --plugin-timeout: whatever they had not run yet is absent. */
   readonly timedOutPlugins: readonly string[]
   readonly commands: readonly ManifestCommand[]
@@ -83,6 +85,7 @@ export function parseManifest(text: string): SosManifest {
     sosVersion: manifest.version ?? null,
     startTime: manifest.start_time ?? null,
     label: labelOf(manifest.cmdline ?? ''),
+    logSizeMb: logSizeOf(manifest.cmdline ?? ''),
     plugins: Object.keys(plugins),
     timedOutPlugins: Object.entries(plugins)
       .filter(([, entry]) => entry.timeout_hit === true)
@@ -111,4 +114,10 @@ export function labelOf(cmdline: string): string | null {
   const match = /(?:^|\s)--label(?:=|\s+)(\S+)/.exec(cmdline)
   const label = match?.[1]?.replaceAll(/[^A-Za-z0-9-]/g, '') ?? ''
   return label === '' ? null : label
+}
+
+/** `--log-size N` (MiB) of sos's command line, or null. */
+export function logSizeOf(cmdline: string): number | null {
+  const match = /(?:^|\s)--log-size(?:=|\s+)(\d+)/.exec(cmdline)
+  return match?.[1] ? Number(match[1]) : null
 }

@@ -3,7 +3,7 @@
  * it holds, and where a given command's output or file lives inside it.
  */
 import {createReadStream} from 'node:fs'
-import {open, readdir, readFile, realpath, stat} from 'node:fs/promises'
+import {lstat, open, readdir, readFile, realpath, stat} from 'node:fs/promises'
 import {basename, join, relative, sep} from 'node:path'
 import {createGunzip} from 'node:zlib'
 
@@ -29,6 +29,10 @@ export interface SosReport {
   readonly plugins: ReadonlySet<string>
   /** Plugins sos stopped at --plugin-timeout (manifest.json). */
   readonly timedOutPlugins: ReadonlySet<string>
+  /** --log-size sos ran with, in MiB (null: not recorded, sos's default 25). */
+  readonly logSizeMb: number | null
+  /** Absolute paths sos skipped because --log-size was used up (sos_logs/sos.log), with the plugin. */
+  readonly skippedForSize: ReadonlyMap<string, string>
   /** Files under sos_commands/ by file name, each a path relative to root. */
   readonly commandFiles: ReadonlyMap<string, readonly string[]>
 }
@@ -59,6 +63,7 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
     haproxyConfig: await readInside(root, 'etc/haproxy/haproxy.cfg'),
   })
   const capturedAt = await readCaptureTime(root, manifest?.startTime ?? null)
+  const sosLog = await readInside(root, 'sos_logs/sos.log', SOS_LOG_MAX_BYTES)
   return {
     root,
     label,
@@ -68,6 +73,8 @@ export async function loadSosReport(dir: string): Promise<SosReport> {
     ...(capturedAt ? {capturedAt} : {}),
     manifest: manifest ? indexManifest(manifest) : new Map(),
     timedOutPlugins: new Set(manifest?.timedOutPlugins ?? []),
+    skippedForSize: skippedForSize(sosLog ?? ''),
+    logSizeMb: manifest?.logSizeMb ?? null,
     plugins: new Set([
       ...(manifest?.plugins ?? []),
       ...[...commandFiles.values()].flat().map((rel) => rel.split('/')[1] ?? ''),
@@ -333,6 +340,26 @@ async function readFirst(root: string, rels: readonly string[]): Promise<string 
     if (text !== null) return text
   }
   return null
+}
+
+/** sos.log: a line per file and command; a big node's runs to a few MB. */
+const SOS_LOG_MAX_BYTES = 16 * 1024 * 1024
+
+/** `[plugin:openstack_neutron] skipping '/var/log/neutron/neutron-server.log' over size limit` → path → plugin. */
+export function skippedForSize(sosLog: string): Map<string, string> {
+  const skipped = new Map<string, string>()
+  for (const match of sosLog.matchAll(/\[plugin:([\w-]+)\] skipping '([^']+)' over size limit/g)) {
+    if (match[1] && match[2]) skipped.set(match[2], match[1])
+  }
+  return skipped
+}
+
+/** A path of the report that is a symlink whose target is not there (sos tailed a log but never wrote it). */
+export async function isDanglingLink(report: SosReport, relPath: string): Promise<boolean> {
+  const path = join(report.root, ...relPath.split('/'))
+  const link = await lstat(path).catch(() => null)
+  if (!link?.isSymbolicLink()) return false
+  return (await stat(path).catch(() => null)) === null
 }
 
 /** manifest.json of a large node (thousands of commands, pids) runs to a few MB. */

@@ -23,6 +23,7 @@ import {findServer, portRowsOfServer} from './api-derivations.js'
 import {withoutFormatOptions} from './command-variants.js'
 import {hasApiOutput, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
 import {
+  isDanglingLink,
   isSosReportDir,
   loadSosReport,
   locateCommand,
@@ -297,7 +298,8 @@ async function gatherFile(node: string, report: SosReport, request: FileRequest)
   const rel = request.path.replace(/^\/+/, '')
   const read = await readReportText(report, rel, SOS_OUTPUT_CAP_BYTES, request.tailLines)
   if (read === null) {
-    const why = whyFileIsMissing(request.path, report.plugins)
+    const why =
+      whyFileIsMissing(request.path, report.plugins) ?? (await whyLogIsMissing(report, request.path, rel))
     return notCollected(
       node,
       request,
@@ -388,6 +390,19 @@ async function gatherCommand(
     returnCode,
     0,
   )
+}
+
+/** A log sos meant to copy but did not: skipped over --log-size, or its tail never written. */
+async function whyLogIsMissing(report: SosReport, path: string, rel: string): Promise<string | null> {
+  const plugin = report.skippedForSize.get(path)
+  if (plugin) {
+    return `sos's ${plugin} plugin skipped ${path}: its --log-size${report.logSizeMb === null ? '' : ` (${report.logSizeMb} MiB)`} was used up by newer logs of the same kind (sos_logs/sos.log)`
+  }
+  if (await isDanglingLink(report, rel)) {
+    const cut = [...report.timedOutPlugins]
+    return `sos left ${rel} as a link to a tail it never wrote${cut.length > 0 ? ` (it stopped ${cut.join(', ')} at --plugin-timeout)` : ''}`
+  }
+  return null
 }
 
 /** sos's own exit codes: 124 timeout, 126/127 could not run. Other codes are the command's answer. */
