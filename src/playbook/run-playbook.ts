@@ -59,6 +59,9 @@ interface FactState {
 
 const MAX_CITED = 5
 
+/** How the openstack client and the APIs say a named resource does not exist. */
+const NOT_FOUND = /No \S+ with a name or ID of|No \S+ found for|could not be found|\(HTTP 404\)/i
+
 /**
  * Walk a playbook's four phases against a source and conclude. The flow is the method the product encodes:
  * gather what the phase needs (later gathers may depend on earlier facts: the server's host decides which
@@ -245,6 +248,16 @@ async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<Ga
       return
     }
     const text = latest.stdout.trim() === '' && latest.exitCode !== 0 ? latest.stderr : latest.stdout
+    if (spec.identifies_target && latest.exitCode !== 0 && ctx.bindings.target) {
+      // Only "no such server" means the operator named something that is not there (exit 2). Any other
+      // failure (nova-api answering 500, a timeout) says nothing about the target: it is missing evidence.
+      const said = firstLine(latest.stderr || latest.stdout)
+      if (NOT_FOUND.test(said)) {
+        throw new UnknownTarget(`${String(ctx.bindings.target as string)}: ${said} (from ${describeRequest(latest.request)} on ${latest.node})`)
+      }
+      missing.push({node: latest.node, command: describeRequest(latest.request), reason: `exit ${latest.exitCode}: ${said}`})
+      return
+    }
     const ref = ctx.store.push({gathered: latest, text}) - 1
     stored.push(ref)
     let value: unknown
@@ -255,14 +268,8 @@ async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<Ga
         value = {...value, rates: second && g.status === 'ok' ? rate(parse(g.stdout), value, spec.sample_interval_ms ?? 0) : null}
       }
     } catch (error) {
-      if (spec.identifies_target && ctx.bindings.target) {
-        throw new UnknownTarget(`${String(ctx.bindings.target)}: ${firstLine(latest.stderr || latest.stdout) || (error as Error).message} (from ${describeRequest(latest.request)} on ${latest.node})`)
-      }
       missing.push({node: latest.node, command: describeRequest(latest.request), reason: `output could not be parsed: ${(error as Error).message}`})
       return
-    }
-    if (spec.identifies_target && latest.exitCode !== 0 && ctx.bindings.target) {
-      throw new UnknownTarget(`${String(ctx.bindings.target)}: ${firstLine(latest.stderr) || `exit ${latest.exitCode}`} (from ${describeRequest(latest.request)} on ${latest.node})`)
     }
     values.push(stamp(value, {_node: latest.node, _source: describeRequest(latest.request), _ref: ref, _exit: latest.exitCode}))
   })
