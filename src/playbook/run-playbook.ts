@@ -248,12 +248,13 @@ async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<Ga
       return
     }
     const text = latest.stdout.trim() === '' && latest.exitCode !== 0 ? latest.stderr : latest.stdout
-    if (spec.identifies_target && latest.exitCode !== 0 && ctx.bindings.target) {
+    const target = ctx.bindings.target
+    if (spec.identifies_target && latest.exitCode !== 0 && typeof target === 'string' && target !== '') {
       // Only "no such server" means the operator named something that is not there (exit 2). Any other
       // failure (nova-api answering 500, a timeout) says nothing about the target: it is missing evidence.
       const said = firstLine(latest.stderr || latest.stdout)
       if (NOT_FOUND.test(said)) {
-        throw new UnknownTarget(`${String(ctx.bindings.target as string)}: ${said} (from ${describeRequest(latest.request)} on ${latest.node})`)
+        throw new UnknownTarget(`${target}: ${said} (from ${describeRequest(latest.request)} on ${latest.node})`)
       }
       missing.push({node: latest.node, command: describeRequest(latest.request), reason: `exit ${latest.exitCode}: ${said}`})
       return
