@@ -23,8 +23,9 @@ if ! os server show vm-web-1 >/dev/null 2>&1; then
   OS_TIMEOUT=180 os server create --flavor m1.tiny --image cirros-fake --network private --key-name lab-key \
     --security-group web --availability-zone nova:compute-0 --wait vm-web-1 >/dev/null
 elif [[ $(os server show vm-web-1 -f value -c key_name) == None ]]; then
-  # A lab brought up before vm-web-1 had a key: a rebuild (microversion 2.54) sets it, keeping the port.
-  OS_TIMEOUT=180 os --os-compute-api-version 2.54 server rebuild --image cirros-fake --key-name lab-key --wait vm-web-1 >/dev/null
+  # Not a rebuild (2.54 --key-name): the fake driver forgets its instances when nova-compute
+  # restarts, and a rebuild of a forgotten instance hangs in REBUILD (seen 2026-11-22).
+  log "vm-web-1 predates keypair lab-key (key_name None): lab:down -- --purge and lab:up to recreate it"
 fi
 status=$(os server show vm-web-1 -f value -c status)
 [[ $status == ACTIVE ]] || die "vm-web-1 is $status, not ACTIVE"
