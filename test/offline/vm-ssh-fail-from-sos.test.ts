@@ -52,7 +52,7 @@ describe('vm-ssh-fail from the sosreports of a fault captured with OS_* set on t
       `sos saved no \`openstack server show\` for vm-web-1 (${VM_WEB_1}, listed in sosreport controller-0:sos_commands/openstack_nova/nova_list_--all-tenants): sos stopped openstack_nova on controller-0 at its --plugin-timeout, so the commands it had not run yet are absent; run \`openstack server show vm-web-1 -f json\` against the cloud`,
     )
     expect(reasonFor(d, 'openstack security group rule list --long -f json')).toContain(
-      'sos saves `openstack security group list` (names and projects) but never the rules',
+      'sos 4.0 saves `openstack security group list` (names and projects) but never the rules',
     )
     expect(d.complete).toBe(false)
   })

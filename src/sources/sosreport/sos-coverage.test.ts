@@ -27,7 +27,7 @@ describe('whySosNeverAsked', () => {
   it('names what sos saves instead of port show and security group rules', () => {
     expect(whySosNeverAsked(['openstack', 'port', 'show', 'abc'])).toContain('no `openstack port show`')
     expect(whySosNeverAsked(['openstack', 'security', 'group', 'rule', 'list', '--long'])).toBe(
-      'sos saves `openstack security group list` (names and projects) but never the rules',
+      'sos 4.0 saves `openstack security group list` (names and projects) but never the rules',
     )
     expect(whySosNeverAsked(['openstack', 'port', 'list', '--host', 'compute-0', '--long'])).toContain(
       'without a host column',

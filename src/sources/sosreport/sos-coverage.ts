@@ -38,23 +38,23 @@ export function whyFileIsMissing(path: string, pluginsRun: ReadonlySet<string>):
 const OPENSTACK_NEVER_ASKED: ReadonlyArray<readonly [string, string]> = [
   [
     'port show',
-    'sos saves `openstack port list` (ID, Name, MAC Address, Fixed IP Addresses, Status) but no `openstack port show`: no security groups, binding host or vif type',
+    'sos 4.0 saves `openstack port list` (ID, Name, MAC Address, Fixed IP Addresses, Status) but no `openstack port show`: no security groups, binding host or vif type',
   ],
   [
     'security group rule list',
-    'sos saves `openstack security group list` (names and projects) but never the rules',
+    'sos 4.0 saves `openstack security group list` (names and projects) but never the rules',
   ],
   [
     'security group show',
-    'sos saves `openstack security group list` (names and projects) but never the rules',
+    'sos 4.0 saves `openstack security group list` (names and projects) but never the rules',
   ],
   [
     'network show',
-    'sos saves `openstack network list` (ID, Name, Subnets) but no `openstack network show`: no MTU or segmentation',
+    'sos 4.0 saves `openstack network list` (ID, Name, Subnets) but no `openstack network show`: no MTU or segmentation',
   ],
-  ['console log show', 'sos never asks for an instance console log'],
-  ['server event list', 'sos never asks for server events'],
-  ['floating ip show', 'sos saves `openstack floating ip list` only'],
+  ['console log show', 'sos 4.0 never asks for an instance console log'],
+  ['server event list', 'sos 4.0 never asks for server events'],
+  ['floating ip show', 'sos 4.0 saves `openstack floating ip list` only'],
   [
     'volume',
     "sos 4.0's openstack_cinder plugin asks the API nothing (it saves `cinder-manage db version`, configs and logs)",
@@ -62,7 +62,10 @@ const OPENSTACK_NEVER_ASKED: ReadonlyArray<readonly [string, string]> = [
   ['resource provider', "sos 4.0's openstack_placement plugin asks the API nothing"],
 ]
 
-/** Why no report holds `argv` (an `openstack …` request), when sos never asks that question; else null. */
+/**
+ * Why no report holds `argv` (an `openstack …` request), when sos 4.0 never asks that question; else null.
+ * Later sos versions ask more (per-item shows), so callers use this only for 4.0 reports.
+ */
 export function whySosNeverAsked(argv: readonly string[]): string | null {
   if (argv[0] !== 'openstack') return null
   const subcommand = subcommandOf(argv).join(' ')
@@ -70,9 +73,9 @@ export function whySosNeverAsked(argv: readonly string[]): string | null {
     if (subcommand === prefix || subcommand.startsWith(`${prefix} `)) return reason
   }
   if (subcommand.startsWith('port list') && argv.includes('--host'))
-    return 'sos saves the whole `openstack port list` without a host column and no per-port show, so the ports bound to a host cannot be told'
+    return 'sos 4.0 saves the whole `openstack port list` without a host column and no per-port show, so the ports bound to a host cannot be told'
   if (subcommand.startsWith('port list') && (argv.includes('--device-owner') || argv.includes('--network')))
-    return 'sos saves the whole `openstack port list` without device owner or network columns'
+    return 'sos 4.0 saves the whole `openstack port list` without device owner or network columns'
   return null
 }
 

@@ -270,7 +270,11 @@ class SosreportSource implements EvidenceSource {
     if (withApi.length === 0) {
       return `none of the sosreports contains ${what}; sos only runs openstack commands when OS_* credentials are set, so run it against the cloud`
     }
-    const never = request.kind === 'command' ? whySosNeverAsked(withoutFormatOptions(request.argv)) : null
+    const only40 = withApi.every(
+      (name) => this.opened.reports.get(name)?.sosVersion?.startsWith('4.0') ?? false,
+    )
+    const never =
+      request.kind === 'command' && only40 ? whySosNeverAsked(withoutFormatOptions(request.argv)) : null
     const ran = `sos ran with OS_* credentials on ${withApi.join(', ')}`
     if (never) return `not in the sosreports (${ran}): ${never}; run ${what} against the cloud`
     const cut = this.timeouts()
