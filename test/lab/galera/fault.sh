@@ -81,15 +81,15 @@ heal_db-wrong-bind-address() {
   fi
 }
 
-# ---- symptom: placement-galera hits the DB 40 times, 0.5 s apart ----
+# ---- symptom: placement-galera hits the DB 60 times, 0.5 s apart ----
 symptom_common() {
   local i code ok=0 bad=0 codes=""
-  for i in $(seq 40); do
+  for i in $(seq 60); do
     code=$(galera_api_hit 20)
     if [[ $code == 200 ]]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi; codes+="$code "
     sleep 0.5
   done
-  echo "placement-galera GET /resource_providers x40: $ok ok, $bad failed: $codes" >&2
+  echo "placement-galera GET /resource_providers x60: $ok ok, $bad failed: $codes" >&2
 }
 
 heal_all() { local f; for f in "${FAULTS[@]}"; do "heal_${f%%|*}" || true; done; }
@@ -106,7 +106,7 @@ case ${1:-} in
     bash "$GALERA_DIR/health.sh" --wait "${HEAL_WAIT:-180}" ;;
   --heal-all) heal_all; [[ ${2:-} == --no-wait ]] || bash "$GALERA_DIR/health.sh" --wait "${HEAL_WAIT:-180}" ;;
   --symptom)
-    [[ -n ${2:-} ]] || usage; known "$2"
+    [[ -n ${2:-} ]] || usage; [[ $2 == db-healthy ]] || known "$2"
     log "bringing about the symptom of $2"; symptom_common ;;
   ""|-h|--help) usage ;;
   *) known "$1"; log "injecting $1"; "inject_$1"; log "injected $1" ;;

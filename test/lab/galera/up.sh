@@ -179,6 +179,9 @@ debug = false
 [placement_database]
 connection = mysql+pymysql://placement:$LAB_PW@$GALERA_VIP:3306/placement_galera
 max_retries = 1
+# Pooled connections are replaced every 10 s (default 3600 s) so that, within a short symptom window,
+# new connections go through HAProxy to every backend, as many API workers would in a real cloud.
+connection_recycle_time = 10
 [api]
 auth_strategy = noauth2
 INI
