@@ -66,7 +66,12 @@ function rejection(text: string): InputError {
 
 describe('parsePlaybook', () => {
   it('accepts the tiny playbook the other tests break', () => {
-    expect(parsePlaybook(TINY, 'tiny.yaml').phases.map((p) => p.id)).toEqual(['macro', 'roles', 'blast-radius', 'resources'])
+    expect(parsePlaybook(TINY, 'tiny.yaml').phases.map((p) => p.id)).toEqual([
+      'macro',
+      'roles',
+      'blast-radius',
+      'resources',
+    ])
   })
 
   it('rejects a YAML syntax error at the line and column where the parser gave up', () => {
@@ -85,7 +90,10 @@ describe('parsePlaybook', () => {
   })
 
   it('points at an unknown key itself, not at the gather that holds it', () => {
-    const text = tinyWith('        parse: openstack-server\n', '        parse: openstack-server\n        colour: red\n')
+    const text = tinyWith(
+      '        parse: openstack-server\n',
+      '        parse: openstack-server\n        colour: red\n',
+    )
     const error = rejection(text)
     expect(error.detail).toContain('Unrecognized key: "colour"')
     expect(error.where).toBe(at(text, 'colour'))
@@ -115,21 +123,30 @@ describe('parsePlaybook', () => {
   })
 
   it('rejects a gather with both a command and a file', () => {
-    const text = tinyWith('        parse: openstack-server\n', '        parse: openstack-server\n        file: /etc/hosts\n')
+    const text = tinyWith(
+      '        parse: openstack-server\n',
+      '        parse: openstack-server\n        file: /etc/hosts\n',
+    )
     const error = rejection(text)
     expect(error.detail).toContain('exactly one of command or file')
     expect(error.where).toBe(at(text, 'id: server'))
   })
 
   it('refuses a mutating openstack command at load, naming its line', () => {
-    const text = tinyWith('[openstack, server, show, "{{ $target }}", -f, json]', '[openstack, server, delete, x]')
+    const text = tinyWith(
+      '[openstack, server, show, "{{ $target }}", -f, json]',
+      '[openstack, server, delete, x]',
+    )
     const error = rejection(text)
     expect(error.detail).toMatch(/^not read-only: .*delete/)
     expect(error.where).toBe(at(text, '[openstack, server, delete, x]'))
   })
 
   it('refuses a shell, whatever the command it would run', () => {
-    const text = tinyWith('[openstack, server, show, "{{ $target }}", -f, json]', '[sh, -c, "openstack server list"]')
+    const text = tinyWith(
+      '[openstack, server, show, "{{ $target }}", -f, json]',
+      '[sh, -c, "openstack server list"]',
+    )
     const error = rejection(text)
     expect(error.detail).toMatch(/^not read-only: .*\bsh\b/)
     expect(error.where).toBe(at(text, '[sh, -c'))
@@ -207,7 +224,10 @@ describe('parsePlaybook', () => {
         weight: 0.1
         says: again
 `
-    const text = tinyWith('  - {id: roles, title: Roles, purpose: Who takes part.}\n', `  - id: roles\n    title: Roles\n    purpose: Who.\n    checks:\n${check}`)
+    const text = tinyWith(
+      '  - {id: roles, title: Roles, purpose: Who takes part.}\n',
+      `  - id: roles\n    title: Roles\n    purpose: Who.\n    checks:\n${check}`,
+    )
     const error = rejection(text)
     expect(error.detail).toBe('check id "not-running" is used twice')
     expect(error.where).toBe(at(text, 'not-running', 2))
@@ -233,6 +253,8 @@ describe('loadPlaybookFile', () => {
   })
 
   it('names the file when it cannot be read', async () => {
-    await expect(loadPlaybookFile(path.join(dir, 'no-such-playbook.yaml'))).rejects.toThrow(/no-such-playbook\.yaml: cannot read playbook: ENOENT/)
+    await expect(loadPlaybookFile(path.join(dir, 'no-such-playbook.yaml'))).rejects.toThrow(
+      /no-such-playbook\.yaml: cannot read playbook: ENOENT/,
+    )
   })
 })

@@ -99,13 +99,23 @@ phases:
 scope:${SCOPE_RULES}`
 
 function tiny(options: {scope?: string; maxItems?: number} = {}) {
-  return parsePlaybook(TINY.replace('MAX_ITEMS', String(options.maxItems ?? 20)).replace(SCOPE_RULES, options.scope ?? SCOPE_RULES), 'tiny.yaml')
+  return parsePlaybook(
+    TINY.replace('MAX_ITEMS', String(options.maxItems ?? 20)).replace(
+      SCOPE_RULES,
+      options.scope ?? SCOPE_RULES,
+    ),
+    'tiny.yaml',
+  )
 }
 
 async function run(target: string, options: {scope?: string; maxItems?: number; dir?: string} = {}) {
   const gathered: Gathered[] = []
   const source = await openCaptureReplay(options.dir ?? HEALTHY, LAB_NODES)
-  const diagnosis = await runPlaybook(tiny(options), source, {target, onGathered: (g) => gathered.push(g), now: () => new Date(0)})
+  const diagnosis = await runPlaybook(tiny(options), source, {
+    target,
+    onGathered: (g) => gathered.push(g),
+    now: () => new Date(0),
+  })
   const sent = gathered.map((g) => `${g.node}: ${describeRequest(g.request)}`)
   return {diagnosis, sent}
 }
@@ -115,16 +125,27 @@ describe('runPlaybook', () => {
     const {diagnosis, sent} = await run('vm-healthy-1')
     expect(sent.indexOf('api: openstack server show vm-healthy-1 -f json')).toBe(0)
     expect(sent.indexOf('compute-0: ovs-vsctl show')).toBe(1)
-    expect(sent.filter((s) => s.endsWith('ovs-vsctl show')).slice(0, 1)).toEqual(['compute-0: ovs-vsctl show'])
+    expect(sent.filter((s) => s.endsWith('ovs-vsctl show')).slice(0, 1)).toEqual([
+      'compute-0: ovs-vsctl show',
+    ])
     const bridges = diagnosis.suspects.find((s) => s.checks.includes('host-has-br-int'))
     expect(bridges).toMatchObject({component: 'openvswitch', node: 'compute-0'})
-    expect(bridges?.evidence[0]).toMatchObject({node: 'compute-0', source: 'ovs-vsctl show', origin: 'capture healthy/compute-0.ovs-vsctl_show.txt'})
+    expect(bridges?.evidence[0]).toMatchObject({
+      node: 'compute-0',
+      source: 'ovs-vsctl show',
+      origin: 'capture healthy/compute-0.ovs-vsctl_show.txt',
+    })
   })
 
   it('runs a for_each gather once per item, each on its own node, and binds all the results', async () => {
     const {diagnosis, sent} = await run('vm-healthy-1')
     // The agent list names the three nodes; compute-0 is asked twice (once as the server's host).
-    expect(sent.filter((s) => s.endsWith('ovs-vsctl show')).slice(1).sort()).toEqual(['compute-0: ovs-vsctl show', 'compute-1: ovs-vsctl show', 'controller-0: ovs-vsctl show'])
+    expect(
+      sent
+        .filter((s) => s.endsWith('ovs-vsctl show'))
+        .slice(1)
+        .sort(),
+    ).toEqual(['compute-0: ovs-vsctl show', 'compute-1: ovs-vsctl show', 'controller-0: ovs-vsctl show'])
     const finding = diagnosis.suspects.flatMap((s) => (s.checks.includes('bridges-everywhere') ? [s] : []))
     expect(finding.map((s) => s.summary)).toEqual(['3 nodes have bridges'])
     expect(finding[0]?.evidence.map((e) => e.node).sort()).toEqual(['compute-0', 'compute-1', 'controller-0'])
@@ -147,18 +168,31 @@ describe('runPlaybook', () => {
       blocks: ['port-down'],
     })
     expect(diagnosis.complete).toBe(false)
-    expect(diagnosis.nextCommands).toContain('openstack port list --server afa33bac-770e-4626-8b94-04c1e712bd3a --long -f json')
+    expect(diagnosis.nextCommands).toContain(
+      'openstack port list --server afa33bac-770e-4626-8b94-04c1e712bd3a --long -f json',
+    )
   })
 
   it('renders the ruled-out text of a check that did not fire with the facts it saw', async () => {
     const {diagnosis} = await run('vm-healthy-1')
-    expect(diagnosis.ruledOut).toContainEqual({check: 'not-running', component: 'instance-state', reason: 'vm-healthy-1 is ACTIVE on compute-0'})
-    expect(diagnosis.phases.find((p) => p.id === 'macro')).toMatchObject({ruledOut: ['not-running'], findings: ['host-has-br-int'], undetermined: []})
+    expect(diagnosis.ruledOut).toContainEqual({
+      check: 'not-running',
+      component: 'instance-state',
+      reason: 'vm-healthy-1 is ACTIVE on compute-0',
+    })
+    expect(diagnosis.phases.find((p) => p.id === 'macro')).toMatchObject({
+      ruledOut: ['not-running'],
+      findings: ['host-has-br-int'],
+      undetermined: [],
+    })
   })
 
   it('takes the first scope rule that holds, skipping one whose evidence is missing', async () => {
     const {diagnosis} = await run('vm-healthy-1')
-    expect(diagnosis.scope).toEqual({level: 'instance', says: 'only vm-healthy-1 on compute-0 is in question'})
+    expect(diagnosis.scope).toEqual({
+      level: 'instance',
+      says: 'only vm-healthy-1 on compute-0 is in question',
+    })
   })
 
   it('lets the scope rules pick the host level when the evidence says so', async () => {
@@ -176,14 +210,21 @@ describe('runPlaybook', () => {
     // Only the three agents' nodes are asked for ovs-vsctl show: no host, so no host gather.
     expect(sent.filter((s) => s.endsWith('ovs-vsctl show'))).toHaveLength(3)
     expect(diagnosis.missing.map((m) => m.command)).toContain('openstack server show no-such-vm -f json')
-    expect(diagnosis.missing.find((m) => m.what === 'hostBridges')?.reason).toBe('needs $server, which could not be gathered')
-    expect(diagnosis.phases.find((p) => p.id === 'macro')?.undetermined).toEqual(['not-running', 'host-has-br-int'])
+    expect(diagnosis.missing.find((m) => m.what === 'hostBridges')?.reason).toBe(
+      'needs $server, which could not be gathered',
+    )
+    expect(diagnosis.phases.find((p) => p.id === 'macro')?.undetermined).toEqual([
+      'not-running',
+      'host-has-br-int',
+    ])
   })
 
   it('stops with UnknownTarget when the cloud says the server does not exist', async () => {
     const dir = path.resolve('src/playbook/__fixtures__/unknown-server')
     await expect(run('no-such-vm', {dir})).rejects.toThrow(UnknownTarget)
-    await expect(run('no-such-vm', {dir})).rejects.toThrow("no-such-vm: No server with a name or ID of 'no-such-vm' exists.")
+    await expect(run('no-such-vm', {dir})).rejects.toThrow(
+      "no-such-vm: No server with a name or ID of 'no-such-vm' exists.",
+    )
   })
 
   it('does not call a server unknown when the API failed to answer: that is missing evidence', async () => {

@@ -1,11 +1,26 @@
 import {describe, expect, it} from 'vitest'
 
-import {display, evaluate, isTruthy, referencedVariables, renderProse, renderTemplate, templateExpressions} from './template.js'
+import {
+  display,
+  evaluate,
+  isTruthy,
+  referencedVariables,
+  renderProse,
+  renderTemplate,
+  templateExpressions,
+} from './template.js'
 
 /** Facts shaped as the parsers hand them over (src/parse/openstack-server.ts, openstack-port.ts). */
 const facts = {
   target: 'vm-healthy-1',
-  server: {id: 'afa33bac-770e-4626-8b94-04c1e712bd3a', name: 'vm-healthy-1', host: 'compute-0', fault: null, securityGroups: [], addresses: [{network: 'private', ip: '10.0.0.5'}]},
+  server: {
+    id: 'afa33bac-770e-4626-8b94-04c1e712bd3a',
+    name: 'vm-healthy-1',
+    host: 'compute-0',
+    fault: null,
+    securityGroups: [],
+    addresses: [{network: 'private', ip: '10.0.0.5'}],
+  },
   ports: [
     {id: 'p-1', status: 'ACTIVE'},
     {id: 'p-2', status: 'DOWN'},
@@ -14,14 +29,19 @@ const facts = {
 
 describe('templateExpressions', () => {
   it('lists the expressions inside {{ }} slots, trimmed and in order', () => {
-    expect(templateExpressions('ssh {{ $server.host }} ovs-vsctl {{$ports[0].id}}')).toEqual(['$server.host', '$ports[0].id'])
+    expect(templateExpressions('ssh {{ $server.host }} ovs-vsctl {{$ports[0].id}}')).toEqual([
+      '$server.host',
+      '$ports[0].id',
+    ])
     expect(templateExpressions('no slots here')).toEqual([])
   })
 })
 
 describe('renderTemplate', () => {
   it('fills slots from facts bound as $variables', async () => {
-    expect(await renderTemplate('openstack port list --server {{ $server.id }}', facts)).toBe('openstack port list --server afa33bac-770e-4626-8b94-04c1e712bd3a')
+    expect(await renderTemplate('openstack port list --server {{ $server.id }}', facts)).toBe(
+      'openstack port list --server afa33bac-770e-4626-8b94-04c1e712bd3a',
+    )
     expect(await renderTemplate('{{ $target }}', facts)).toBe('vm-healthy-1')
   })
 
@@ -54,24 +74,32 @@ describe('renderTemplate', () => {
 
   it('is not renderable when the expression fails on the data it got, instead of aborting the run', async () => {
     // $substring wants a string; evidence of another shape must make the gather "missing", not crash.
-    await expect(evaluate('$substring($server.addresses, 0, 3)', facts)).rejects.toMatchObject({code: 'T0410'})
+    await expect(evaluate('$substring($server.addresses, 0, 3)', facts)).rejects.toMatchObject({
+      code: 'T0410',
+    })
     expect(await renderTemplate('{{ $substring($server.addresses, 0, 3) }}', facts)).toBeUndefined()
   })
 
   it('joins a list of values with commas and shows records as JSON', async () => {
     expect(await renderTemplate('{{ $ports.id }}', facts)).toBe('p-1, p-2')
-    expect(await renderTemplate('{{ $server.addresses[0] }}', facts)).toBe('{"network":"private","ip":"10.0.0.5"}')
+    expect(await renderTemplate('{{ $server.addresses[0] }}', facts)).toBe(
+      '{"network":"private","ip":"10.0.0.5"}',
+    )
   })
 })
 
 describe('renderProse', () => {
   it('writes "?" for a value it does not have, so a sentence still reads', async () => {
-    expect(await renderProse('{{ $server.name }} runs on {{ $server.hypervisor }}', facts)).toBe('vm-healthy-1 runs on ?')
+    expect(await renderProse('{{ $server.name }} runs on {{ $server.hypervisor }}', facts)).toBe(
+      'vm-healthy-1 runs on ?',
+    )
     expect(await renderProse('fault: {{ $server.fault }}', facts)).toBe('fault: ?')
   })
 
   it('writes "?" for an expression that fails on the data, and keeps the rest', async () => {
-    expect(await renderProse('{{ $substring($server.addresses, 0, 3) }} on {{ $server.host }}', facts)).toBe('? on compute-0')
+    expect(await renderProse('{{ $substring($server.addresses, 0, 3) }} on {{ $server.host }}', facts)).toBe(
+      '? on compute-0',
+    )
   })
 })
 
@@ -109,7 +137,9 @@ describe('evaluate and isTruthy', () => {
 
 describe('referencedVariables', () => {
   it('names each $variable once, in order of first use', () => {
-    expect(referencedVariables("$count($ports[status = 'DOWN']) > 0 and $server.host = $each.host and $server.id")).toEqual(['count', 'ports', 'server', 'each'])
+    expect(
+      referencedVariables("$count($ports[status = 'DOWN']) > 0 and $server.host = $each.host and $server.id"),
+    ).toEqual(['count', 'ports', 'server', 'each'])
   })
 
   it('does not take a $ inside an identifier-less position for a variable', () => {

@@ -20,7 +20,8 @@ describe('wrapLine', () => {
   })
 
   it('breaks at spaces, never wider than asked, and loses no word', () => {
-    const line = 'The Open vSwitch agent on compute-0 is dead (no heartbeat): ports on this host are not wired or re-wired.'
+    const line =
+      'The Open vSwitch agent on compute-0 is dead (no heartbeat): ports on this host are not wired or re-wired.'
     const lines = wrapLine(line, 30)
     expect(lines.every((l) => visibleWidth(l) <= 30)).toBe(true)
     expect(lines.join(' ')).toBe(line)
@@ -35,7 +36,11 @@ describe('wrapLine', () => {
 
   it('continues a list item under its text and an indented block under its indentation', () => {
     expect(wrapLine('  * one two three four five', 14)).toEqual(['  * one two', '    three four', '    five'])
-    expect(wrapLine('      {"id":"c561b2a4","alive":false}', 20)).toEqual(['      {"id":"c561b2a', '      4","alive":fal', '      se}'])
+    expect(wrapLine('      {"id":"c561b2a4","alive":false}', 20)).toEqual([
+      '      {"id":"c561b2a',
+      '      4","alive":fal',
+      '      se}',
+    ])
   })
 
   it('hangs continuation lines where it is told to', () => {

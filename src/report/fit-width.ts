@@ -12,7 +12,8 @@ const SGR = /^\u001b\[[0-9;]*m$/
 const RESET = '\u001b[0m'
 
 // Wide (two-column) ranges: CJK, Hangul, fullwidth forms, emoji. Combining marks take none.
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u
+const WIDE =
+  /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u
 const ZERO = /^[\p{Mn}\p{Me}\p{Cf}]$/u
 
 interface Unit {
@@ -76,7 +77,10 @@ export function wrapLine(line: string, width: number, hangAt?: number): string[]
   if (visibleWidth(line) <= width) return [line]
   const units = unitsOf(line)
   const visible = units.filter((u) => !u.escape)
-  const indent = Math.min(hangAt ?? hangingIndent(visible.map((u) => u.text).join(''), width), Math.floor(width / 2))
+  const indent = Math.min(
+    hangAt ?? hangingIndent(visible.map((u) => u.text).join(''), width),
+    Math.floor(width / 2),
+  )
 
   // Phase 1, on visible characters only: the [start, end) range each output line shows.
   const ranges: [number, number][] = []
@@ -118,7 +122,8 @@ export function wrapLine(line: string, width: number, hangAt?: number): string[]
   for (const unit of units) {
     if (unit.escape) {
       current += unit.text
-      if (SGR.test(unit.text)) styles = unit.text === RESET || unit.text === '\u001b[m' ? [] : [...styles, unit.text]
+      if (SGR.test(unit.text))
+        styles = unit.text === RESET || unit.text === '\u001b[m' ? [] : [...styles, unit.text]
       continue
     }
     const range = ranges[rangeIndex]

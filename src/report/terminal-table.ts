@@ -6,7 +6,11 @@ import {visibleWidth, wrapLine} from './fit-width.js'
  * than its longest word (a UUID, a command), one block per row instead — a 36-character UUID cut in
  * three is harder to read, and to copy, than the same row as a short list.
  */
-export function layoutTable(header: readonly string[], rows: readonly (readonly string[])[], width: number): string {
+export function layoutTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  width: number,
+): string {
   const widths = columnWidths(header, rows, width)
   return widths ? boxed(header, rows, widths) : listed(header, rows, width)
 }
@@ -17,11 +21,22 @@ const MIN_COLUMN = 12
 const borderWidth = (columns: number): number => 3 * columns + 1
 
 /** Column widths that fit `width`, or undefined when no readable table fits. */
-export function columnWidths(header: readonly string[], rows: readonly (readonly string[])[], width: number): number[] | undefined {
+export function columnWidths(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  width: number,
+): number[] | undefined {
   const columns = header.length
   const cells = (c: number): string[] => [header[c] ?? '', ...rows.map((r) => r[c] ?? '')]
   const natural = header.map((_, c) => Math.max(1, ...cells(c).map(visibleWidth)))
-  const longestWord = header.map((_, c) => Math.max(1, ...cells(c).flatMap((t) => t.split(/\s+/)).map(visibleWidth)))
+  const longestWord = header.map((_, c) =>
+    Math.max(
+      1,
+      ...cells(c)
+        .flatMap((t) => t.split(/\s+/))
+        .map(visibleWidth),
+    ),
+  )
   const available = width - borderWidth(columns)
   if (natural.reduce((a, b) => a + b, 0) <= available) return natural
 
@@ -34,17 +49,25 @@ export function columnWidths(header: readonly string[], rows: readonly (readonly
     widths[c] = Math.min(w, share)
     remaining -= widths[c] ?? 0
   })
-  const readable = widths.every((w, c) => w >= Math.min(natural[c] ?? 0, Math.max(longestWord[c] ?? 0, MIN_COLUMN)))
+  const readable = widths.every(
+    (w, c) => w >= Math.min(natural[c] ?? 0, Math.max(longestWord[c] ?? 0, MIN_COLUMN)),
+  )
   return readable ? widths : undefined
 }
 
-function boxed(header: readonly string[], rows: readonly (readonly string[])[], widths: readonly number[]): string {
-  const rule = (left: string, mid: string, right: string): string => left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right
+function boxed(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  widths: readonly number[],
+): string {
+  const rule = (left: string, mid: string, right: string): string =>
+    left + widths.map((w) => '─'.repeat(w + 2)).join(mid) + right
   const rowLines = (cells: readonly string[]): string[] => {
     const wrapped = widths.map((w, c) => wrapLine(cells[c] ?? '', w))
     const height = Math.max(...wrapped.map((l) => l.length))
-    return Array.from({length: height}, (_, i) =>
-      `│${wrapped.map((lines, c) => ` ${pad(lines[i] ?? '', widths[c] ?? 0)} `).join('│')}│`,
+    return Array.from(
+      {length: height},
+      (_, i) => `│${wrapped.map((lines, c) => ` ${pad(lines[i] ?? '', widths[c] ?? 0)} `).join('│')}│`,
     )
   }
   const body = rows.map(rowLines)

@@ -38,9 +38,16 @@ export function renderTerminal(d: Diagnosis, options: TerminalOptions): string {
   // marked-terminal's tables (cli-table3) grow to their content; ours fit the width or become lists.
   marked.use({
     renderer: {
-      table(this: {parser: {parseInline: (tokens: Tokens.Generic[]) => string}}, token: Tokens.Table): string {
+      table(
+        this: {parser: {parseInline: (tokens: Tokens.Generic[]) => string}},
+        token: Tokens.Table,
+      ): string {
         const cell = (c: Tokens.TableCell): string => terminalText(this.parser.parseInline(c.tokens))
-        return `${layoutTable(token.header.map(cell), token.rows.map((row) => row.map(cell)), width)}\n\n`
+        return `${layoutTable(
+          token.header.map(cell),
+          token.rows.map((row) => row.map(cell)),
+          width,
+        )}\n\n`
       },
     },
   })
