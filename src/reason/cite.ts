@@ -61,10 +61,12 @@ export function excerptLines(text: string, line: number, endLine: number): strin
   return out.join('\n')
 }
 
-/** A structured record (server, port, agent…) shown as compact JSON without the engine's own stamps. */
+/**
+ * A structured record (server, port, agent…) shown as compact JSON without the engine's own stamps
+ * (`_node`, `_ref`…), which it also puts on the records nested one level down (a server's addresses).
+ */
 export function excerptRecord(item: Record<string, unknown>): string {
-  const visible = Object.fromEntries(Object.entries(item).filter(([key]) => !key.startsWith('_')))
-  const json = JSON.stringify(visible)
+  const json = JSON.stringify(item, (key, value: unknown) => (key.startsWith('_') ? undefined : value))
   return safeText(json.length > MAX_JSON_CHARS ? `${json.slice(0, MAX_JSON_CHARS - 1)}…` : json)
 }
 
