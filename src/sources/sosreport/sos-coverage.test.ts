@@ -2,7 +2,7 @@ import {readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {hasApiOutput, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
+import {hasApiOutput, whyCommandIsMissing, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
 
 describe('whyFileIsMissing', () => {
   it('says which plugin would have copied a /proc file when it did not run', () => {
@@ -57,5 +57,17 @@ describe('hasApiOutput', () => {
 
   it('does not count the nova-manage and db version outputs sos collects without credentials', () => {
     expect(hasApiOutput(['nova-manage_db_version', 'cinder_db_version', 'ovs-vsctl_-t_5_show'])).toBe(false)
+  })
+})
+
+describe('whyCommandIsMissing', () => {
+  it('explains that sosreports cannot show clock skew, and which df sos ran', () => {
+    expect(whyCommandIsMissing(['date', '-u', '+%Y-%m-%dT%H:%M:%SZ'], new Set(['date']))).toContain(
+      'cannot show clock skew',
+    )
+    expect(whyCommandIsMissing(['df', '-P'], new Set(['process']))).toBe(
+      'sos saves `df -al -x autofs` and `df -ali -x autofs`, not `df -P` (its filesys plugin did not run for this report)',
+    )
+    expect(whyCommandIsMissing(['ovs-vsctl', 'show'], new Set())).toBeNull()
   })
 })

@@ -79,6 +79,40 @@ export function whySosNeverAsked(argv: readonly string[]): string | null {
   return null
 }
 
+/**
+ * Node commands a playbook runs that sos 4.0 runs differently or not at all: the program, and the reason
+ * (with `{plugin}` naming the plugin whose output is the nearest, and whether it ran).
+ */
+const NODE_COMMANDS: ReadonlyArray<readonly [string, string, string]> = [
+  [
+    'date',
+    'date',
+    'sos saves `date` and `date --utc` as each node was reported; reports taken at different moments cannot show clock skew between nodes',
+  ],
+  ['df', 'filesys', 'sos saves `df -al -x autofs` and `df -ali -x autofs`, not `df -P`'],
+  ['ss', 'networking', 'sos saves `ss -peaonmi` and `netstat -W -neopa`, not other ss options'],
+  [
+    'rabbitmq-diagnostics',
+    'rabbitmq',
+    'sos saves only `rabbitmqctl report` (its status section lists the alarms)',
+  ],
+  [
+    'nova-manage',
+    'openstack_nova',
+    'sos runs only `nova-manage db version`, `fixed list` and `floating list`',
+  ],
+  ['mysqladmin', 'mysql', 'sos runs no mysqladmin (it copies MariaDB configs, logs and grastate.dat)'],
+]
+
+/** Why a report lacks the output of node command `argv`, or null when this table knows nothing of it. */
+export function whyCommandIsMissing(argv: readonly string[], pluginsRun: ReadonlySet<string>): string | null {
+  const program = (argv[0] ?? '').replace(/^.*\//, '')
+  const entry = NODE_COMMANDS.find(([name]) => name === program)
+  if (!entry) return null
+  const [, plugin, reason] = entry
+  return pluginsRun.has(plugin) ? reason : `${reason} (its ${plugin} plugin did not run for this report)`
+}
+
 /** A report holds `openstack`/`nova` client output only if sos ran with OS_* credentials set. */
 export function hasApiOutput(commandFileNames: Iterable<string>): boolean {
   for (const name of commandFileNames) {

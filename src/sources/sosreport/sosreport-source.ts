@@ -21,7 +21,7 @@ import {contentRoot, type ExtractedArchive, extractArchive, looksLikeArchiveName
 import type {EvidenceSource} from '../source.js'
 import {findServer, portRowsOfServer} from './api-derivations.js'
 import {withoutFormatOptions} from './command-variants.js'
-import {hasApiOutput, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
+import {hasApiOutput, whyCommandIsMissing, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
 import {
   isDanglingLink,
   isSosReportDir,
@@ -351,10 +351,13 @@ async function gatherCommand(
 
   const location = locateCommand(report, argv)
   if (!location.found) {
+    const why = node === API_NODE ? null : whyCommandIsMissing(argv, report.plugins)
     return notCollected(
       node,
       request,
-      `the sosreport for ${reportName} does not contain \`${describeRequest(request)}\` (looked for ${location.lookedFor.join(', ')})`,
+      why
+        ? `not in the sosreport for ${reportName}: ${why}`
+        : `the sosreport for ${reportName} does not contain \`${describeRequest(request)}\` (looked for ${location.lookedFor.join(', ')})`,
     )
   }
   const {relPath, returnCode} = location
