@@ -339,6 +339,9 @@ symptom_clock-skew() {
 
 # ---- instance-shutoff: the user stopped the VM (or it crashed): nova says SHUTOFF ----
 inject_instance-shutoff() {
+  # The fake driver forgets its instances when nova-compute restarts (after nova-compute-down, say)
+  # and then refuses to stop one (InstanceNotFound); a hard reboot re-creates it in the driver.
+  OS_TIMEOUT=120 os server reboot --hard --wait vm-web-1 >/dev/null || log "hard reboot of vm-web-1 failed"
   os server stop vm-web-1 || true
   wait_server_status vm-web-1 SHUTOFF 60 >/dev/null || log "vm-web-1 not SHUTOFF yet"
   # The fake driver has no guest: stop the VM's sshd, as powering a guest off would.
