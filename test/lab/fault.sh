@@ -345,7 +345,7 @@ inject_instance-shutoff() {
   os server stop vm-web-1 || true
   wait_server_status vm-web-1 SHUTOFF 60 >/dev/null || log "vm-web-1 not SHUTOFF yet"
   # The fake driver has no guest: stop the VM's sshd, as powering a guest off would.
-  stop_service sshd-vm-web-1 5
+  stop_daemon sshd-vm-web-1 5
 }
 symptom_instance-shutoff() {
   os server show vm-web-1 -f value -c status -c OS-EXT-STS:power_state -c OS-EXT-STS:vm_state >&2
