@@ -47,7 +47,7 @@ export function portRowsOfServer(
     const subnets = new Set(
       networks
         .filter((network) => network['Name'] === address.network)
-        .flatMap((network) => String(network['Subnets'] ?? '').split(/[\s,]+/))
+        .flatMap((network) => cellText(network['Subnets']).split(/[\s,]+/))
         .filter((id) => id !== ''),
     )
     const holders = ports.filter((port) =>
@@ -67,7 +67,7 @@ export function portRowsOfServer(
       }
     keep.add(holders[0]?.id ?? '')
   }
-  const text = keepTableRows(portListText, (row) => keep.has(String(row['ID'] ?? row['id'] ?? '')))
+  const text = keepTableRows(portListText, (row) => keep.has(cellText(row['ID'] ?? row['id'])))
   if (text === null) return {ok: false, reason: 'the port list sos saved is not a table'}
   return {ok: true, value: {text, ports: keep.size}}
 }
@@ -101,6 +101,14 @@ export function keepTableRows(
   })
   if (kept.length === 0) return ''
   return [border, header, border, ...kept.flat(), border, ''].join('\n')
+}
+
+/** A cell as text: a table's string, or a JSON list of strings joined by spaces; anything else is no text. */
+function cellText(value: unknown): string {
+  if (typeof value === 'string') return value
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string').join(' ')
+    : ''
 }
 
 function cells(line: string, cuts: readonly number[]): string[] {
