@@ -34,6 +34,10 @@ const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
   diskstats: () => readFixture('host/diskstats.1.txt'),
   'net-dev': () => readFixture('host/net-dev.1.txt'),
   pressure: () => readFixture('host/pressure-io.1.txt'),
+  'mysql-status': () => readFixture('lab/db-max-connections/db-1.mysqladmin_extended-status.txt'),
+  'ss-listen': () => readFixture('lab/db-max-connections/db-1.ss_-Hltn.txt'),
+  'haproxy-log': () => readFixture('lab/db-haproxy-backend-down/controller-0.log_haproxy.log.txt'),
+  'db-client-errors': () => readFixture('lab/db-max-connections/controller-0.log_placement-galera.log.txt'),
   lines: () => 'a\r\nb\n',
   text: () => 'as is\n',
 }

@@ -24,6 +24,10 @@ import {parseLoadavg} from './proc-loadavg.js'
 import {parseMeminfo} from './proc-meminfo.js'
 import {parseNetDev} from './proc-net-dev.js'
 import {parsePressure} from './proc-pressure.js'
+import {parseDbClientErrors} from './db-client-errors.js'
+import {parseHaproxyLog} from './haproxy-log.js'
+import {parseMysqlStatus} from './mysql-status.js'
+import {parseSsListen} from './ss-listen.js'
 import {parseProcStat} from './proc-stat.js'
 
 export {ParseError} from './parse-error.js'
@@ -58,6 +62,10 @@ export const PARSERS = {
   diskstats: parseDiskstats,
   'net-dev': parseNetDev,
   pressure: parsePressure,
+  'mysql-status': parseMysqlStatus,
+  'ss-listen': parseSsListen,
+  'haproxy-log': parseHaproxyLog,
+  'db-client-errors': parseDbClientErrors,
   lines: (text: string): {lines: string[]} => ({lines: splitLines(text)}),
   text: (text: string): {text: string} => ({text}),
 } satisfies Record<string, (text: string) => unknown>
