@@ -70,6 +70,13 @@ export function scanComponentLogs(signatures: readonly SignatureEntry[], logs: r
     .map((hit) => ({...hit, ageMs: ageOf(hit.lines, endOf)}))
 }
 
+/** How long before the end of `logText` the last dated line of `matches` was written; undefined when undated. */
+export function matchAgeMs(matches: readonly {text: string}[], logText: string): number | undefined {
+  const end = lastTime(logText)
+  const last = matches.map((m) => lineTime(m.text)).filter((t): t is number => t !== undefined).at(-1)
+  return end === undefined || last === undefined ? undefined : Math.max(0, end - last)
+}
+
 /** The smallest gap, over the logs that matched, between the last matching line and the end of that log. */
 function ageOf(lines: readonly {ref: number; text: string}[], endOf: ReadonlyMap<number, number | undefined>): number | undefined {
   let best: number | undefined

@@ -4,7 +4,7 @@ import {Gatherer} from '../collect/gather.js'
 import {API_NODE, describeRequest, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 import {InputError, UnknownTarget} from '../model/errors.js'
 import {KNOWLEDGE_DIR, loadKnowledgeCached, type KnowledgeBase} from '../kb/load-knowledge.js'
-import {freshness, scanComponentLogs, type ComponentLog, type SignatureHit} from '../kb/log-scan.js'
+import {freshness, matchAgeMs, scanComponentLogs, type ComponentLog, type SignatureHit} from '../kb/log-scan.js'
 import type {SignatureLevel} from '../kb/page-schema.js'
 import type {NodeRef} from '../model/node.js'
 import {PARSERS} from '../parse/index.js'
@@ -463,6 +463,12 @@ async function scanSignatures(ctx: Ctx): Promise<Finding[]> {
     for (const item of items) byNode.set(item._node ?? '', [...(byNode.get(item._node ?? '') ?? []), item])
     for (const [node, nodeItems] of byNode) {
       if (nodeItems.length < sig.min_count) continue
+      // As for knowledge-base signatures: an error the log has long moved on from counts for less than one
+      // still happening (an AMQP outage during bring-up an hour ago is not why ssh fails now).
+      const ages = [...new Set(nodeItems.map((i) => i._ref))].map((ref) =>
+        matchAgeMs(nodeItems.filter((i) => i._ref === ref), ctx.store[ref]?.text ?? ''),
+      )
+      const age = ages.some((a) => a === undefined) ? undefined : Math.min(...(ages as number[]))
       const scoped = {...ctx.bindings, matches: nodeItems, count: nodeItems.length, node}
       findings.push({
         check: sig.id,
@@ -470,8 +476,8 @@ async function scanSignatures(ctx: Ctx): Promise<Finding[]> {
         component: sig.component,
         node: node === '' || node === API_NODE ? null : node,
         level: sig.level,
-        weight: sig.weight,
-        summary: `${await renderProse(sig.says, scoped)} (${nodeItems.length} matching line${nodeItems.length === 1 ? '' : 's'})`,
+        weight: sig.weight * freshness(age),
+        summary: `${await renderProse(sig.says, scoped)} (${nodeItems.length} matching line${nodeItems.length === 1 ? '' : 's'}${freshness(age) < 1 ? `, the last ${Math.round((age ?? 0) / 60_000)} min before the log's end: a past event` : ''})`,
         evidence: citeItems(nodeItems.slice(-MAX_CITED), ctx.store, MAX_CITED),
         next: await Promise.all(sig.next.map((n) => renderProse(n, scoped))),
         kb: sig.kb,
