@@ -14,6 +14,9 @@ describe('parseHaproxyLog', () => {
     expect(db0?.ups).toBeGreaterThanOrEqual(1)
     expect(log.transitions.find((t) => t.state === 'DOWN')).toMatchObject({proxy: 'galera', server: 'db-0', reason: 'Layer7 timeout'})
     expect(log.servers.filter((s) => s.server !== 'db-0').every((s) => s.downs === 0)).toBe(true)
+    const ages = log.transitions.map((t) => t.secondsBeforeEnd ?? -1)
+    expect(ages[0]).toBeGreaterThan(ages.at(-1) ?? 0)
+    expect(ages.every((a) => a >= 0)).toBe(true)
   })
 
   it('keeps the check response of a backend refused for too many connections', () => {
@@ -31,6 +34,7 @@ describe('parseHaproxyLog', () => {
     const log = parseHaproxyLog(text)
     expect(log.transitions).toHaveLength(1)
     expect(log.transitions[0]?.timestamp).toBe('2026-11-22T06:32:56.218814+00:00')
+    expect(log.transitions[0]?.secondsBeforeEnd).toBe(0)
     expect(log.servers).toEqual([
       expect.objectContaining({server: 'db-1', downs: 1, lastState: 'DOWN', lastInfo: 'Connection refused'}),
       expect.objectContaining({server: 'db-2', sessions: 2, badSessions: 1, downs: 0}),

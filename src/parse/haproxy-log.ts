@@ -11,6 +11,11 @@ export interface HaproxyTransition {
   reason: string | null
   /** What the check saw, e.g. `#08004Too many connections`. */
   info: string | null
+  /**
+   * Seconds between this change and the newest timestamped line of the log (null without timestamps):
+   * lets a reader tell today's flapping from a backend that went down and came back an hour ago.
+   */
+  secondsBeforeEnd: number | null
 }
 
 /** One proxied TCP session (option tcplog): which server served it and how it ended. */
@@ -70,7 +75,7 @@ export function parseHaproxyLog(text: string): HaproxyLog {
         previous.timestamp ??= timestamp
         return
       }
-      transitions.push({line: i + 1, timestamp, proxy, server, state, reason: reason?.trim() ?? null, info: info ?? null})
+      transitions.push({line: i + 1, timestamp, proxy, server, state, reason: reason?.trim() ?? null, info: info ?? null, secondsBeforeEnd: null})
       return
     }
     const s = SESSION.exec(raw)
@@ -79,6 +84,13 @@ export function parseHaproxyLog(text: string): HaproxyLog {
       sessions.push({line: i + 1, timestamp, proxy, server, termination})
     }
   })
+  const end = Math.max(...lines.map((l) => Date.parse(ISO.exec(l)?.[1] ?? '')).filter((t) => Number.isFinite(t)))
+  if (Number.isFinite(end)) {
+    for (const t of transitions) {
+      const at = Date.parse(t.timestamp ?? '')
+      t.secondsBeforeEnd = Number.isFinite(at) ? Math.round((end - at) / 100) / 10 : null
+    }
+  }
   const keys = [...new Set([...transitions, ...sessions].map((x) => `${x.proxy}/${x.server}`))]
   const servers = keys
     .filter((k) => !k.endsWith('/<NOSRV>'))
