@@ -73,6 +73,7 @@ inject_db-wrong-bind-address() {
   wait_for 120 "db-1 Synced again (bound to 127.0.0.1)" galera_synced db-1
 }
 heal_db-wrong-bind-address() {
+  node_holder_pid db-1 >/dev/null || return 0   # node down (down.sh): nothing to restart
   if ! grep -q -- "--bind-address=${GALERA_IP[db-1]}" "/proc/$(daemon_pid mariadb-db-1 || echo 0)/cmdline" 2>/dev/null \
      || ! node_exec db-1 ss -Hltn | grep -q "${GALERA_IP[db-1]}:3306"; then
     stop_service mariadb db-1 60
