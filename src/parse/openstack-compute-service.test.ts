@@ -1,6 +1,9 @@
+import {readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
 
 import {normalizeComputeServices, normalizeVolumeServices} from './openstack-compute-service.js'
+import {parseOpenstackOutput} from './openstack-output.js'
 import {readCapture} from './test-helpers.js'
 
 describe('normalizeComputeServices', () => {
@@ -50,5 +53,21 @@ describe('normalizeVolumeServices', () => {
       readCapture('cinder_volume_down/openstack_volume_service_list.txt').body,
     )
     expect(services.find((s) => s.binary === 'cinder-volume')?.state).toBe('down')
+  })
+})
+
+describe("nova's own service-list table (what Debian's sos 4.0 saves)", () => {
+  it('reads Id and Updated_at as the openstack client would name them', () => {
+    const text = readFileSync(
+      'src/sources/sosreport/__fixtures__/sos-4.0-lab-controller/nova_service-list',
+      'utf8',
+    )
+    const services = normalizeComputeServices(parseOpenstackOutput(text))
+    expect(services.find((s) => s.binary === 'nova-conductor')).toMatchObject({
+      id: '5a576b82-9a3a-41b4-90ba-ce73797e40ff',
+      host: 'controller-0',
+      state: 'up',
+      updatedAt: '2026-11-22T06:29:10.000000',
+    })
   })
 })

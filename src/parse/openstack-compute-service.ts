@@ -26,12 +26,12 @@ export function normalizeVolumeServices(raw: unknown): ServiceEntry[] {
 
 function serviceOf(r: Row): ServiceEntry {
   return {
-    id: text(str(pick(r, 'ID', 'id'))),
+    id: text(str(pick(r, 'ID', 'id', 'Id'))),
     binary: text(pick(r, 'Binary', 'binary')),
     host: text(pick(r, 'Host', 'host')),
     zone: text(pick(r, 'Zone', 'zone', 'availability_zone')),
     status: text(pick(r, 'Status', 'status')),
     state: text(pick(r, 'State', 'state')),
-    updatedAt: text(pick(r, 'Updated At', 'updated_at')),
+    updatedAt: text(pick(r, 'Updated At', 'updated_at', 'Updated_at')),
   }
 }

@@ -16,7 +16,7 @@ export interface Hypervisor {
 export function normalizeHypervisors(raw: unknown): Hypervisor[] {
   return toRows(raw, 'openstack hypervisor list').map((r: Row) => ({
     id: str(pick(r, 'ID', 'id')),
-    hostname: text(pick(r, 'Hypervisor Hostname', 'hypervisor_hostname', 'name')),
+    hostname: text(pick(r, 'Hypervisor Hostname', 'Hypervisor hostname', 'hypervisor_hostname', 'name')),
     type: text(pick(r, 'Hypervisor Type', 'hypervisor_type')),
     hostIp: text(pick(r, 'Host IP', 'host_ip')),
     state: text(pick(r, 'State', 'state')),
