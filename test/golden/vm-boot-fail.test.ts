@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {loadBuiltinPlaybook} from '../../src/app/playbook-catalog.js'
 import type {LoadedPlaybook} from '../../src/playbook/load.js'
 import {runPlaybook} from '../../src/playbook/run-playbook.js'
+import {openOfflineInput} from '../../src/sources/detect-input.js'
 import {LAB_NODES, openCaptureReplay} from '../support/capture-replay-source.js'
 import {withLogReplay} from '../support/log-replay.js'
 
@@ -23,6 +24,32 @@ async function diagnose(dir: string, target: string) {
   const source = await withLogReplay(await openCaptureReplay(root, LAB_NODES), root)
   return runPlaybook(loaded.playbook, source, {target})
 }
+
+/** The bundle `cloudtriage collect` recorded live in the lab while the fault was in place (capture.sh). */
+async function diagnoseBundle(fault: string, target: string) {
+  const source = await openOfflineInput(path.resolve('fixtures/lab', fault, 'bundle'))
+  try {
+    return await runPlaybook(loaded.playbook, source, {target})
+  } finally {
+    await source.close()
+  }
+}
+
+describe('vm-boot-fail on the project lab (fixtures/lab/<fault>)', () => {
+  it('names the cell mapping of compute-1 when its host mapping was deleted and a boot was forced there', async () => {
+    const d = await diagnoseBundle('cell-unmapped', 'vm-unmapped-1')
+    expect(d.suspects[0]).toMatchObject({component: 'nova-cell-mapping', node: 'compute-1'})
+    // The bundle holds the live `nova-manage cell_v2 list_hosts`: compute-1 runs nova-compute but is not listed.
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['fault-host-not-mapped', 'host-not-in-cell']),
+    )
+  })
+
+  it('names the same cause from the raw captures and logs of that fault', async () => {
+    const d = await diagnose('fixtures/lab/cell-unmapped', 'vm-unmapped-1')
+    expect(d.suspects[0]).toMatchObject({component: 'nova-cell-mapping', node: 'compute-1'})
+  })
+})
 
 describe('vm-boot-fail on real lab captures', () => {
   it('blames nova-compute on compute-0 and names ComputeFilter when every compute was stopped', async () => {
