@@ -1,3 +1,5 @@
+import {existsSync} from 'node:fs'
+
 import {Command, Flags} from '@oclif/core'
 import chalk from 'chalk'
 
@@ -5,13 +7,19 @@ import {diagnose, exitCodeFor} from '../app/diagnose.js'
 import {openSource} from '../app/open-source.js'
 import {finishRecording, incompleteReason, type Recording, startRecording} from '../app/record-run.js'
 import {writeAtomically} from '../app/write-atomically.js'
+import {planDryRun, renderDryRun} from '../collect/dry-run.js'
+import {runSignal} from '../collect/gather.js'
+import {inventoryFromNodes, loadInventory, resolveInventoryPath} from '../inventory/load-inventory.js'
 import {CloudtriageError, EXIT, InputError} from '../model/errors.js'
 import type {LoadedPlaybook} from '../playbook/load.js'
 import type {Diagnosis} from '../reason/diagnosis.js'
 import {toJsonResult} from '../report/json.js'
+import {renderHtml} from '../report/html.js'
 import {renderMarkdown} from '../report/markdown.js'
 import {renderTerminal} from '../report/terminal.js'
 import type {BundleManifest} from '../sources/bundle/bundle-schema.js'
+import {createLiveSource} from '../sources/live-source.js'
+import type {EvidenceSource} from '../sources/source.js'
 
 /**
  * What every playbook command shares: where evidence comes from (live or --from), how the report is
@@ -43,8 +51,22 @@ export abstract class PlaybookCommand extends Command {
     }),
     output: Flags.string({
       char: 'o',
-      description: 'Also write the full markdown report (with audit log) to this file.',
+      description: 'Also write the full report (with audit log) to this file: HTML when it ends in .html, else markdown.',
       helpValue: 'FILE',
+    }),
+    format: Flags.string({
+      description: 'Format of the -o report file (default: from its extension).',
+      options: ['md', 'html'],
+    }),
+    'dry-run': Flags.boolean({
+      description: 'Print every command the playbook would run, per node, without running anything or contacting any node.',
+      default: false,
+    }),
+    deadline: Flags.integer({
+      description: 'Overall deadline in seconds: stop gathering then and report what is missing (exit 3).',
+      min: 1,
+      max: 86_400,
+      helpValue: 'SECONDS',
     }),
     'command-timeout': Flags.integer({
       description: 'Per-command timeout in seconds.',
@@ -66,13 +88,17 @@ export abstract class PlaybookCommand extends Command {
     target: string | null,
     flags: PlaybookFlags,
   ): Promise<Record<string, unknown>> {
+    if (flags['dry-run']) return this.dryRun(loaded, target, flags)
     const {diagnosis} = await this.runRecorded(
       loaded,
       target,
       flags,
       flags.save ? {path: flags.save, overwrite: false} : null,
     )
-    if (flags.output) await writeAtomically(flags.output, renderMarkdown(diagnosis))
+    if (flags.output) {
+      const html = (flags.format ?? (/\.html?$/i.test(flags.output) ? 'html' : 'md')) === 'html'
+      await writeAtomically(flags.output, html ? renderHtml(diagnosis) : renderMarkdown(diagnosis))
+    }
     if (!this.jsonEnabled()) {
       this.log(
         renderTerminal(diagnosis, {
@@ -99,6 +125,7 @@ export abstract class PlaybookCommand extends Command {
     const controller = new AbortController()
     const onSigint = (): void => controller.abort()
     process.once('SIGINT', onSigint)
+    const signal = runSignal(controller.signal, flags.deadline)
     let recording: Recording | null = null
     try {
       let source = await openSource({
@@ -127,13 +154,13 @@ export abstract class PlaybookCommand extends Command {
         source,
         target,
         concurrency: flags.concurrency,
-        signal: controller.signal,
+        signal,
         onPhase: (title) => {
           if (!this.jsonEnabled() && process.stderr.isTTY) process.stderr.write(chalk.dim(`… ${title}\n`))
         },
       })
       const manifest = recording
-        ? await finishRecording(recording, incompleteReason({interrupted: controller.signal.aborted}))
+        ? await finishRecording(recording, incompleteReason({interrupted: controller.signal.aborted, deadlineHit: signal.aborted && !controller.signal.aborted}))
         : null
       return {diagnosis, manifest}
     } catch (error) {
@@ -141,6 +168,39 @@ export abstract class PlaybookCommand extends Command {
       return this.fail(error, flags.debug)
     } finally {
       process.removeListener('SIGINT', onSigint)
+    }
+  }
+
+  /**
+   * --dry-run: the commands the playbook would send, per node, exit 0. Nodes come from the inventory
+   * alone: discovery would have to run the openstack client, so without an inventory only the api
+   * node's commands are exact.
+   */
+  protected async dryRun(loaded: LoadedPlaybook, target: string | null, flags: PlaybookFlags): Promise<Record<string, unknown>> {
+    let source: EvidenceSource
+    try {
+      if (flags.from) {
+        source = await openSource({from: flags.from, inventory: undefined, acceptNewHostKeys: false, commandTimeoutMs: 1_000, concurrency: 1})
+      } else {
+        const path = resolveInventoryPath(flags.inventory)
+        const inventory =
+          flags.inventory || existsSync(path)
+            ? loadInventory(path)
+            : inventoryFromNodes([], 'no inventory (a real run discovers nodes with openstack compute service/network agent/hypervisor list)')
+        source = createLiveSource(inventory)
+      }
+    } catch (error) {
+      return this.fail(error, flags.debug)
+    }
+    try {
+      const plan = await planDryRun(loaded.playbook, source, target)
+      if (!this.jsonEnabled()) process.stdout.write(renderDryRun(plan))
+      process.exitCode = EXIT.ok
+      return {dryRun: plan}
+    } catch (error) {
+      return this.fail(error, flags.debug)
+    } finally {
+      await source.close()
     }
   }
 
@@ -163,6 +223,9 @@ export interface PlaybookFlags {
   readonly inventory?: string
   readonly 'accept-new-host-key': boolean
   readonly output?: string
+  readonly format?: string
+  readonly 'dry-run'?: boolean
+  readonly deadline?: number
   readonly save?: string
   readonly 'command-timeout': number
   readonly concurrency: number
