@@ -45,6 +45,15 @@ describe('vm-boot-fail on the project lab (fixtures/lab/<fault>)', () => {
     )
   })
 
+  it('names nova-compute on compute-0 and the ComputeFilter when a boot asked for compute-0 while it was down', async () => {
+    const d = await diagnoseBundle('nova-compute-down', 'vm-nocompute-1')
+    expect(d.suspects[0]).toMatchObject({component: 'nova-compute', node: 'compute-0'})
+    expect(d.suspects[0]?.summary).toContain('ComputeFilter')
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['filter-removed-compute', 'compute-service-down']),
+    )
+  })
+
   it('names the same cause from the raw captures and logs of that fault', async () => {
     const d = await diagnose('fixtures/lab/cell-unmapped', 'vm-unmapped-1')
     expect(d.suspects[0]).toMatchObject({component: 'nova-cell-mapping', node: 'compute-1'})
