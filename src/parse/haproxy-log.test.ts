@@ -35,6 +35,7 @@ describe('parseHaproxyLog', () => {
     expect(log.transitions).toHaveLength(1)
     expect(log.transitions[0]?.timestamp).toBe('2026-11-22T06:32:56.218814+00:00')
     expect(log.transitions[0]?.secondsBeforeEnd).toBe(0)
+    expect(log.transitions[0]?.epochMs).toBe(Date.UTC(2026, 10, 22, 6, 32, 56, 218))
     expect(log.servers).toEqual([
       expect.objectContaining({server: 'db-1', downs: 1, lastState: 'DOWN', lastInfo: 'Connection refused'}),
       expect.objectContaining({server: 'db-2', sessions: 2, badSessions: 1, downs: 0}),

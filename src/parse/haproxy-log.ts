@@ -16,6 +16,8 @@ export interface HaproxyTransition {
    * lets a reader tell today's flapping from a backend that went down and came back an hour ago.
    */
   secondsBeforeEnd: number | null
+  /** The timestamp as epoch milliseconds (null without one), to compare with the node's clock. */
+  epochMs: number | null
 }
 
 /** One proxied TCP session (option tcplog): which server served it and how it ended. */
@@ -75,7 +77,7 @@ export function parseHaproxyLog(text: string): HaproxyLog {
         previous.timestamp ??= timestamp
         return
       }
-      transitions.push({line: i + 1, timestamp, proxy, server, state, reason: reason?.trim() ?? null, info: info ?? null, secondsBeforeEnd: null})
+      transitions.push({line: i + 1, timestamp, proxy, server, state, reason: reason?.trim() ?? null, info: info ?? null, secondsBeforeEnd: null, epochMs: null})
       return
     }
     const s = SESSION.exec(raw)
@@ -85,11 +87,11 @@ export function parseHaproxyLog(text: string): HaproxyLog {
     }
   })
   const end = Math.max(...lines.map((l) => Date.parse(ISO.exec(l)?.[1] ?? '')).filter((t) => Number.isFinite(t)))
-  if (Number.isFinite(end)) {
-    for (const t of transitions) {
-      const at = Date.parse(t.timestamp ?? '')
-      t.secondsBeforeEnd = Number.isFinite(at) ? Math.round((end - at) / 100) / 10 : null
-    }
+  for (const t of transitions) {
+    const at = Date.parse(t.timestamp ?? '')
+    if (!Number.isFinite(at)) continue
+    t.epochMs = at
+    if (Number.isFinite(end)) t.secondsBeforeEnd = Math.round((end - at) / 100) / 10
   }
   const keys = [...new Set([...transitions, ...sessions].map((x) => `${x.proxy}/${x.server}`))]
   const servers = keys
