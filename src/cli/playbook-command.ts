@@ -123,8 +123,11 @@ export abstract class PlaybookCommand extends Command {
     save: {readonly path: string; readonly overwrite: boolean} | null,
   ): Promise<{diagnosis: Diagnosis; manifest: BundleManifest | null}> {
     const controller = new AbortController()
-    const onSigint = (): void => controller.abort()
-    process.once('SIGINT', onSigint)
+    // `on`, not `once`: execa's signal-exit re-raises SIGINT when it sees no other listener, and a `once`
+    // listener is already gone when it looks, so the process died instead of finishing the report.
+    // A second Ctrl-C means "now": leave at once.
+    const onSigint = (): void => (controller.signal.aborted ? process.exit(130) : controller.abort())
+    process.on('SIGINT', onSigint)
     const signal = runSignal(controller.signal, flags.deadline)
     let recording: Recording | null = null
     try {

@@ -43,6 +43,8 @@ export function createLiveSource(inventory: Inventory, options: LiveSourceOption
   const jumpHosts = new Map<string, SshNode>()
   const slots = new NodeSlots(options.nodeParallelism ?? 8)
   const outputCapBytes = options.outputCapBytes ?? DEFAULT_SSH_SETTINGS.outputCapBytes
+  // Local commands still running when the source closes (Ctrl-C, deadline) are stopped with it.
+  const closing = new AbortController()
 
   const settingsFor = (knownHostsPath: string): SshSettings => ({
     knownHostsPath,
@@ -91,6 +93,7 @@ export function createLiveSource(inventory: Inventory, options: LiveSourceOption
         return gatherLocally(API_NODE, request, {
           commandTimeoutMs: options.apiCommandTimeoutMs ?? DEFAULT_LOCAL_EXEC_OPTIONS.commandTimeoutMs,
           outputCapBytes,
+          cancelSignal: closing.signal,
           ...(options.localEnv ? {env: options.localEnv} : {}),
         })
       }
@@ -127,6 +130,7 @@ export function createLiveSource(inventory: Inventory, options: LiveSourceOption
     },
 
     async close(): Promise<void> {
+      closing.abort()
       // Close in rounds, leaves first: closing a jump host before the nodes behind it would cut their
       // tunnels before their goodbye reaches the node.
       let open = [...connections.values(), ...jumpHosts.values()]

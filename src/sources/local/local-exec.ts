@@ -19,6 +19,8 @@ export interface LocalExecOptions {
   readonly outputCapBytes: number
   /** Defaults to this process's environment, untouched. */
   readonly env?: NodeJS.ProcessEnv
+  /** Stops the command when the run ends early (Ctrl-C, deadline): a hung client must not outlive us. */
+  readonly cancelSignal?: AbortSignal
 }
 
 export const DEFAULT_LOCAL_EXEC_OPTIONS: LocalExecOptions = {
@@ -50,6 +52,7 @@ export async function gatherLocally(
     stdin: 'ignore',
     timeout: timeoutMs,
     forceKillAfterDelay: 2_000,
+    ...(options.cancelSignal ? {cancelSignal: options.cancelSignal} : {}),
     maxBuffer: options.outputCapBytes,
     encoding: 'buffer',
     stripFinalNewline: false,
@@ -57,7 +60,9 @@ export async function gatherLocally(
   })
   const stdout = Buffer.from(result.stdout ?? new Uint8Array()).toString('utf8')
   const stderr = Buffer.from(result.stderr ?? new Uint8Array()).toString('utf8')
-  const {status, error} = judgeLocal(result, request, program, timeoutMs)
+  const {status, error} = result.isCanceled
+    ? {status: 'timeout' as const, error: 'stopped: the run ended (Ctrl-C or the overall deadline) before it finished'}
+    : judgeLocal(result, request, program, timeoutMs)
   return {
     ...base,
     status,
