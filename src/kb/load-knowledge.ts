@@ -38,10 +38,8 @@ export async function readKnowledgeFiles(dir: string = KNOWLEDGE_DIR): Promise<K
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
       throw error
     }
-    for (const entry of entries.filter((e) => e.endsWith('.md')).sort()) {
-      const name = `${folder}/${entry}`
-      files.push({name, text: await readFile(path.join(dir, name), 'utf8')})
-    }
+    const names = entries.filter((e) => e.endsWith('.md')).sort().map((e) => `${folder}/${e}`)
+    files.push(...(await Promise.all(names.map(async (name) => ({name, text: await readFile(path.join(dir, name), 'utf8')})))))
   }
   return files
 }
