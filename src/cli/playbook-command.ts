@@ -122,6 +122,11 @@ export abstract class PlaybookCommand extends Command {
     flags: PlaybookFlags,
     save: {readonly path: string; readonly overwrite: boolean} | null,
   ): Promise<{diagnosis: Diagnosis; manifest: BundleManifest | null}> {
+    // Commands that call this directly (collect) honour --dry-run too: print the plan, write nothing, exit 0.
+    if (flags['dry-run']) {
+      await this.dryRun(loaded, target, flags)
+      this.exit(EXIT.ok)
+    }
     const controller = new AbortController()
     // `on`, not `once`: execa's signal-exit re-raises SIGINT when it sees no other listener, and a `once`
     // listener is already gone when it looks, so the process died instead of finishing the report.

@@ -151,6 +151,17 @@ describe.skipIf(!built)('a live run cut short', () => {
     console.info(`cli: Ctrl-C during collection, exit 3 after ${seconds.toFixed(1)} s, bundle valid and marked incomplete`)
   }, 90_000)
 
+  it('--dry-run on collect prints the plan, contacts nothing, writes no bundle, exit 0', () => {
+    const bundle = join(dir, 'dry.tar.gz')
+    const before = accepted
+    const r = cli(['collect', 'vm-ssh-fail', 'web-1', '--inventory', inventory, '--out', bundle, '--dry-run'], hangingCloud())
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('nothing was run and no node was contacted')
+    expect(r.stdout).toContain('openstack server show web-1 -f json')
+    expect(accepted).toBe(before)
+    expect(existsSync(bundle)).toBe(false)
+  })
+
   it('--deadline ends the run at the deadline with exit 3 and names the deadline in the report', () => {
     const report = join(dir, 'deadline.md')
     const started = Date.now()
