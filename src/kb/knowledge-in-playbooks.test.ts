@@ -74,11 +74,16 @@ describe('knowledge-base signatures in playbook runs', () => {
     writeFileSync(path.join(knowledgeCopy, 'signatures', 'ovs-agent-deleted-stale-flows.md'), NEW_SIGNATURE)
     const after = await diagnose(knowledgeCopy)
 
-    const agent = (d: typeof before) => d.suspects.find((s) => s.component === 'neutron-openvswitch-agent' && s.node === 'compute-0')
+    const agent = (d: typeof before) =>
+      d.suspects.find((s) => s.component === 'neutron-openvswitch-agent' && s.node === 'compute-0')
     expect(before.kb.map((k) => k.id)).not.toContain('ovs-agent-deleted-stale-flows')
     expect(agent(before)?.checks).not.toContain('ovs-agent-deleted-stale-flows')
 
-    expect(after.kb).toContainEqual({id: 'ovs-agent-deleted-stale-flows', title: 'The Open vSwitch agent deleted stale flows after a restart', type: 'signature'})
+    expect(after.kb).toContainEqual({
+      id: 'ovs-agent-deleted-stale-flows',
+      title: 'The Open vSwitch agent deleted stale flows after a restart',
+      type: 'signature',
+    })
     expect(agent(after)?.checks).toContain('ovs-agent-deleted-stale-flows')
     expect(agent(after)?.confidence).toBeGreaterThan(agent(before)?.confidence ?? 0)
     const cited = agent(after)?.evidence.find((e) => e.line === 280)
@@ -98,6 +103,10 @@ describe('knowledge-base signatures in playbook runs', () => {
 
   it('scans with the playbook signatures only when the knowledge base is switched off', async () => {
     const d = await diagnose(null)
-    expect(d.kb.filter((k) => k.type === 'signature' && !loaded.playbook.signatures.some((s) => s.kb.includes(k.id)))).toEqual([])
+    expect(
+      d.kb.filter(
+        (k) => k.type === 'signature' && !loaded.playbook.signatures.some((s) => s.kb.includes(k.id)),
+      ),
+    ).toEqual([])
   })
 })

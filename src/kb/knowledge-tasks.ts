@@ -16,7 +16,9 @@ export interface KnowledgeDirs {
 }
 
 /** Load every playbook; one that does not load is a lint problem, not a crash. */
-export async function loadPlaybooksForLint(playbookDir: string = PLAYBOOK_DIR): Promise<{playbooks: PlaybookForLint[]; problems: KnowledgeProblem[]}> {
+export async function loadPlaybooksForLint(
+  playbookDir: string = PLAYBOOK_DIR,
+): Promise<{playbooks: PlaybookForLint[]; problems: KnowledgeProblem[]}> {
   const playbooks: PlaybookForLint[] = []
   const problems: KnowledgeProblem[] = []
   const label = path.basename(path.resolve(playbookDir))
@@ -27,7 +29,10 @@ export async function loadPlaybooksForLint(playbookDir: string = PLAYBOOK_DIR): 
       playbooks.push({path: name, text: await readFile(file, 'utf8'), playbook})
     } catch (error) {
       if (!(error instanceof CloudtriageError)) throw error
-      problems.push({where: name, message: `does not load, so its guide and components cannot be checked: ${error.message}`})
+      problems.push({
+        where: name,
+        message: `does not load, so its guide and components cannot be checked: ${error.message}`,
+      })
     }
   }
   return {playbooks, problems}
@@ -48,7 +53,9 @@ export async function lintKnowledgeDir(dirs: KnowledgeDirs = {}): Promise<Knowle
 }
 
 /** Regenerate (or with `write: false`, only compare) the guide of every playbook. */
-export async function syncGuides(dirs: KnowledgeDirs & {write: boolean}): Promise<{changed: string[]; unchanged: string[]; problems: KnowledgeProblem[]}> {
+export async function syncGuides(
+  dirs: KnowledgeDirs & {write: boolean},
+): Promise<{changed: string[]; unchanged: string[]; problems: KnowledgeProblem[]}> {
   const knowledgeDir = dirs.knowledgeDir ?? KNOWLEDGE_DIR
   const {playbooks, problems} = await loadPlaybooksForLint(dirs.playbookDir)
   const changed: string[] = []

@@ -27,8 +27,18 @@ export function lintKnowledge(
 ): KnowledgeProblem[] {
   const problems: KnowledgeProblem[] = [...kb.problems]
   const ids = new Set(kb.pages.map((p) => p.meta.id))
-  const need = (page: KnowledgePage, field: (string | number)[], id: string, what: string, map: ReadonlyMap<string, unknown>): void => {
-    if (!map.has(id)) problems.push({where: page.at(field), message: `${what} "${id}" has no page (knowledge/${what === 'signature' ? 'signatures' : 'components'}/${id}.md)`})
+  const need = (
+    page: KnowledgePage,
+    field: (string | number)[],
+    id: string,
+    what: string,
+    map: ReadonlyMap<string, unknown>,
+  ): void => {
+    if (!map.has(id))
+      problems.push({
+        where: page.at(field),
+        message: `${what} "${id}" has no page (knowledge/${what === 'signature' ? 'signatures' : 'components'}/${id}.md)`,
+      })
   }
 
   for (const page of kb.pages) {
@@ -52,15 +62,26 @@ export function lintKnowledge(
   for (const {path: file, text, playbook} of playbooks) {
     const used = new Set<string>([
       ...playbook.components.map((c) => c.id),
-      ...playbook.phases.flatMap((p) => [...p.checks.map((c) => c.component), ...p.gather.flatMap((g) => (g.log_of ? [g.log_of] : []))]),
+      ...playbook.phases.flatMap((p) => [
+        ...p.checks.map((c) => c.component),
+        ...p.gather.flatMap((g) => (g.log_of ? [g.log_of] : [])),
+      ]),
       ...playbook.signatures.map((s) => s.component),
     ])
     for (const id of used) {
-      if (!kb.components.has(id)) problems.push({where: file, message: `uses component "${id}", which has no page (knowledge/components/${id}.md)`})
+      if (!kb.components.has(id))
+        problems.push({
+          where: file,
+          message: `uses component "${id}", which has no page (knowledge/components/${id}.md)`,
+        })
     }
-    const kbRefs = [...playbook.phases.flatMap((p) => p.checks.flatMap((c) => c.kb)), ...playbook.signatures.flatMap((s) => s.kb)]
+    const kbRefs = [
+      ...playbook.phases.flatMap((p) => p.checks.flatMap((c) => c.kb)),
+      ...playbook.signatures.flatMap((s) => s.kb),
+    ]
     for (const id of new Set(kbRefs)) {
-      if (!ids.has(id)) problems.push({where: file, message: `cites knowledge-base entry "${id}", which does not exist`})
+      if (!ids.has(id))
+        problems.push({where: file, message: `cites knowledge-base entry "${id}", which does not exist`})
     }
 
     const guideName = `guides/${playbook.id}.md`
@@ -70,12 +91,19 @@ export function lintKnowledge(
     if (have === undefined) {
       problems.push({where: file, message: `has no guide (${guideFile}); run: cloudtriage kb guides --write`})
     } else if (have !== want) {
-      problems.push({where: `${guideFile}:${firstDifference(have, want)}`, message: `out of date with ${file}; run: cloudtriage kb guides --write`})
+      problems.push({
+        where: `${guideFile}:${firstDifference(have, want)}`,
+        message: `out of date with ${file}; run: cloudtriage kb guides --write`,
+      })
     }
   }
   const playbookIds = new Set(playbooks.map((p) => p.playbook.id))
   for (const guide of kb.guides.values()) {
-    if (!playbookIds.has(guide.meta.id)) problems.push({where: guide.at(['id']), message: `guide for "${guide.meta.id}", but there is no such playbook`})
+    if (!playbookIds.has(guide.meta.id))
+      problems.push({
+        where: guide.at(['id']),
+        message: `guide for "${guide.meta.id}", but there is no such playbook`,
+      })
   }
   return problems
 }
@@ -84,11 +112,23 @@ export function lintKnowledge(
 function misbehavingExamples(page: SignatureEntry): KnowledgeProblem[] {
   const out: KnowledgeProblem[] = []
   page.meta.examples.match.forEach((e, i) => {
-    if (!e.line.includes(page.meta.hint)) out.push({where: page.at(['examples', 'match', i, 'line']), message: `example does not contain the hint "${page.meta.hint}", so the prefilter would skip it`})
-    else if (!signatureMatches(page, e.line)) out.push({where: page.at(['examples', 'match', i, 'line']), message: 'example does not match the pattern'})
+    if (!e.line.includes(page.meta.hint))
+      out.push({
+        where: page.at(['examples', 'match', i, 'line']),
+        message: `example does not contain the hint "${page.meta.hint}", so the prefilter would skip it`,
+      })
+    else if (!signatureMatches(page, e.line))
+      out.push({
+        where: page.at(['examples', 'match', i, 'line']),
+        message: 'example does not match the pattern',
+      })
   })
   page.meta.examples.near_miss.forEach((e, i) => {
-    if (signatureMatches(page, e.line)) out.push({where: page.at(['examples', 'near_miss', i, 'line']), message: `near miss matches, but must not (${e.why})`})
+    if (signatureMatches(page, e.line))
+      out.push({
+        where: page.at(['examples', 'near_miss', i, 'line']),
+        message: `near miss matches, but must not (${e.why})`,
+      })
   })
   return out
 }
@@ -102,9 +142,15 @@ function brokenLinks(page: KnowledgePage, ids: ReadonlySet<string>): KnowledgePr
       if (/^[a-z]+:/.test(target) || target.startsWith('#')) continue
       const local = /^(?:\.\.\/(components|signatures|guides)\/|\.\/)?([a-z0-9-]+)\.md(?:#.*)?$/.exec(target)
       if (!local) {
-        out.push({where: `${page.file}:${page.bodyLine + i}`, message: `link "${target}" is not a knowledge page (use ../components/<id>.md, ../signatures/<id>.md or ../guides/<id>.md)`})
+        out.push({
+          where: `${page.file}:${page.bodyLine + i}`,
+          message: `link "${target}" is not a knowledge page (use ../components/<id>.md, ../signatures/<id>.md or ../guides/<id>.md)`,
+        })
       } else if (!ids.has(local[2] ?? '')) {
-        out.push({where: `${page.file}:${page.bodyLine + i}`, message: `broken link "${target}": no page with id "${local[2]}"`})
+        out.push({
+          where: `${page.file}:${page.bodyLine + i}`,
+          message: `broken link "${target}": no page with id "${local[2]}"`,
+        })
       }
     }
   })
@@ -128,7 +174,14 @@ const MUTATING = [
 
 function mutating(page: KnowledgePage, field: (string | number)[], command: string): KnowledgeProblem[] {
   const hit = MUTATING.find((re) => re.test(command))
-  return hit ? [{where: page.at(field), message: `"${command}" looks like it changes state; the knowledge base suggests read-only commands only`}] : []
+  return hit
+    ? [
+        {
+          where: page.at(field),
+          message: `"${command}" looks like it changes state; the knowledge base suggests read-only commands only`,
+        },
+      ]
+    : []
 }
 
 function firstDifference(a: string, b: string): number {

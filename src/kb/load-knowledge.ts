@@ -3,7 +3,14 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {PAGE_FOLDERS, PAGE_TYPES} from './page-schema.js'
-import {parsePage, type ComponentEntry, type GuideEntry, type KnowledgePage, type KnowledgeProblem, type SignatureEntry} from './parse-page.js'
+import {
+  parsePage,
+  type ComponentEntry,
+  type GuideEntry,
+  type KnowledgePage,
+  type KnowledgeProblem,
+  type SignatureEntry,
+} from './parse-page.js'
 
 /** The knowledge base shipped with cloudtriage, from both src/ (tests) and dist/ (built CLI): two levels up. */
 export const KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge/', import.meta.url))
@@ -38,8 +45,15 @@ export async function readKnowledgeFiles(dir: string = KNOWLEDGE_DIR): Promise<K
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue
       throw error
     }
-    const names = entries.filter((e) => e.endsWith('.md')).sort().map((e) => `${folder}/${e}`)
-    files.push(...(await Promise.all(names.map(async (name) => ({name, text: await readFile(path.join(dir, name), 'utf8')})))))
+    const names = entries
+      .filter((e) => e.endsWith('.md'))
+      .sort()
+      .map((e) => `${folder}/${e}`)
+    files.push(
+      ...(await Promise.all(
+        names.map(async (name) => ({name, text: await readFile(path.join(dir, name), 'utf8')})),
+      )),
+    )
   }
   return files
 }

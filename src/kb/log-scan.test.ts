@@ -3,14 +3,24 @@ import path from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {enoughMatches, freshness, lineTime, scanComponentLogs, STALE_FACTOR, type ComponentLog} from './log-scan.js'
+import {
+  enoughMatches,
+  freshness,
+  lineTime,
+  scanComponentLogs,
+  STALE_FACTOR,
+  type ComponentLog,
+} from './log-scan.js'
 import {parsePage, type SignatureEntry} from './parse-page.js'
 
 /**
  * The log is real: nova-compute on compute-0 of the project lab (fixtures/lab/healthy/PROVENANCE.md), which
  * logged three full MessagingTimeout lines (05:46:09, 05:48:20 twice) while the lab came up and ran cleanly until 05:56:48.
  */
-const capture = readFileSync(path.resolve(import.meta.dirname, '../../fixtures/lab/healthy/compute-0.log_nova-compute.log.txt'), 'utf8')
+const capture = readFileSync(
+  path.resolve(import.meta.dirname, '../../fixtures/lab/healthy/compute-0.log_nova-compute.log.txt'),
+  'utf8',
+)
 const NOVA_COMPUTE_LOG = capture.split('\n').slice(1, -2).join('\n')
 
 function signature(overrides: Record<string, string> = {}): SignatureEntry {
@@ -37,11 +47,18 @@ function signature(overrides: Record<string, string> = {}): SignatureEntry {
     '',
   ].join('\n')
   const result = parsePage(text, `knowledge/signatures/${fields.id}.md`)
-  if (!result.ok || result.page.type !== 'signature') throw new Error(result.ok ? 'not a signature' : result.problem.message)
+  if (!result.ok || result.page.type !== 'signature')
+    throw new Error(result.ok ? 'not a signature' : result.problem.message)
   return result.page
 }
 
-function log(component: string, node = 'compute-0', roles: string[] = ['compute'], text = NOVA_COMPUTE_LOG, ref = 0): ComponentLog {
+function log(
+  component: string,
+  node = 'compute-0',
+  roles: string[] = ['compute'],
+  text = NOVA_COMPUTE_LOG,
+  ref = 0,
+): ComponentLog {
   return {component, node, roles, ref, text}
 }
 
@@ -52,27 +69,36 @@ describe('scanComponentLogs', () => {
     expect(NOVA_COMPUTE_LOG.split('\n')[(hit?.lines[0]?.line ?? 0) - 1]).toContain('MessagingTimeout')
   })
 
-  it("scans only the logs of the components the signature names in `in`, or every log with `any`", () => {
+  it('scans only the logs of the components the signature names in `in`, or every log with `any`', () => {
     expect(scanComponentLogs([signature()], [log('neutron-openvswitch-agent')])).toEqual([])
     expect(scanComponentLogs([signature({in: '[any]'})], [log('neutron-openvswitch-agent')])).toHaveLength(1)
   })
 
   it('counts matches per node, so a signature fires for the node whose log has them', () => {
-    const hits = scanComponentLogs([signature()], [log('nova-compute', 'compute-0'), log('nova-compute', 'compute-1', ['compute'], 'nothing here', 1)])
+    const hits = scanComponentLogs(
+      [signature()],
+      [log('nova-compute', 'compute-0'), log('nova-compute', 'compute-1', ['compute'], 'nothing here', 1)],
+    )
     expect(hits.map((h) => h.node)).toEqual(['compute-0'])
   })
 
   it('needs min_count matching lines, within the window when there is one', () => {
     expect(scanComponentLogs([signature({min_count: '4'})], [log('nova-compute')])).toEqual([])
-    expect(scanComponentLogs([signature({min_count: '3', window: '5m'})], [log('nova-compute')])).toHaveLength(1)
+    expect(
+      scanComponentLogs([signature({min_count: '3', window: '5m'})], [log('nova-compute')]),
+    ).toHaveLength(1)
     // The three lines span 2 min 11 s: two of them within one minute, not three.
-    expect(scanComponentLogs([signature({min_count: '2', window: '1m'})], [log('nova-compute')])).toHaveLength(1)
+    expect(
+      scanComponentLogs([signature({min_count: '2', window: '1m'})], [log('nova-compute')]),
+    ).toHaveLength(1)
     expect(scanComponentLogs([signature({min_count: '3', window: '1m'})], [log('nova-compute')])).toEqual([])
   })
 
   it('skips nodes whose roles the signature does not cover', () => {
     expect(scanComponentLogs([signature({roles: '[controller]'})], [log('nova-compute')])).toEqual([])
-    expect(scanComponentLogs([signature({roles: '[controller, compute]'})], [log('nova-compute')])).toHaveLength(1)
+    expect(
+      scanComponentLogs([signature({roles: '[controller, compute]'})], [log('nova-compute')]),
+    ).toHaveLength(1)
   })
 
   it('marks an error the log has moved on from as past: last seen 8.5 min before the end of the log', () => {
@@ -84,7 +110,10 @@ describe('scanComponentLogs', () => {
   it('treats the error as current when it is among the last lines of the log', () => {
     const cut = NOVA_COMPUTE_LOG.split('\n')
     const last = cut.findLastIndex((l) => l.includes('MessagingTimeout'))
-    const [hit] = scanComponentLogs([signature()], [log('nova-compute', 'compute-0', ['compute'], cut.slice(0, last + 3).join('\n'))])
+    const [hit] = scanComponentLogs(
+      [signature()],
+      [log('nova-compute', 'compute-0', ['compute'], cut.slice(0, last + 3).join('\n'))],
+    )
     expect(freshness(hit?.ageMs)).toBe(1)
   })
 
@@ -96,9 +125,13 @@ describe('scanComponentLogs', () => {
 
 describe('lineTime', () => {
   it('reads oslo.log, ISO 8601 and journal short timestamps', () => {
-    expect(lineTime('2026-11-22 03:47:56.509 20324 WARNING nova')).toBe(Date.UTC(2026, 10, 22, 3, 47, 56, 509))
+    expect(lineTime('2026-11-22 03:47:56.509 20324 WARNING nova')).toBe(
+      Date.UTC(2026, 10, 22, 3, 47, 56, 509),
+    )
     expect(lineTime('2026-11-22T05:57:11Z')).toBe(Date.UTC(2026, 10, 22, 5, 57, 11))
-    expect(lineTime('Nov 22 02:57:11 compute-1 nova-compute[7824]: WARNING')).toBe(Date.UTC(2000, 10, 22, 2, 57, 11))
+    expect(lineTime('Nov 22 02:57:11 compute-1 nova-compute[7824]: WARNING')).toBe(
+      Date.UTC(2000, 10, 22, 2, 57, 11),
+    )
     expect(lineTime('Traceback (most recent call last):')).toBeUndefined()
   })
 

@@ -41,17 +41,36 @@ export function freshness(ageMs: number | undefined): number {
  * their regexes. A signature fires on a node when it has at least `min_count` matching lines there (within
  * `window`, by the lines' own timestamps, when it has one). Pure.
  */
-export function scanComponentLogs(signatures: readonly SignatureEntry[], logs: readonly ComponentLog[]): SignatureHit[] {
+export function scanComponentLogs(
+  signatures: readonly SignatureEntry[],
+  logs: readonly ComponentLog[],
+): SignatureHit[] {
   const scanners = new Map<string, {scanner: CompiledScanner; sigs: SignatureEntry[]}>()
-  const found = new Map<string, {signature: SignatureEntry; node: string; lines: {ref: number; line: number; text: string}[]}>()
+  const found = new Map<
+    string,
+    {signature: SignatureEntry; node: string; lines: {ref: number; line: number; text: string}[]}
+  >()
   const endOf = new Map<number, number | undefined>()
   for (const log of logs) {
-    const applicable = signatures.filter((s) => (s.meta.in.includes(log.component as never) || s.meta.in.includes('any')) && rolesAllow(s, log.roles))
+    const applicable = signatures.filter(
+      (s) =>
+        (s.meta.in.includes(log.component as never) || s.meta.in.includes('any')) && rolesAllow(s, log.roles),
+    )
     if (applicable.length === 0) continue
     const key = applicable.map((s) => s.meta.id).join('\0')
     let entry = scanners.get(key)
     if (!entry) {
-      entry = {scanner: compileScanner(applicable.map((s) => ({id: s.meta.id, hint: s.meta.hint, pattern: s.meta.pattern, flags: s.meta.flags}))), sigs: applicable}
+      entry = {
+        scanner: compileScanner(
+          applicable.map((s) => ({
+            id: s.meta.id,
+            hint: s.meta.hint,
+            pattern: s.meta.pattern,
+            flags: s.meta.flags,
+          })),
+        ),
+        sigs: applicable,
+      }
       scanners.set(key, entry)
     }
     const matchesById = entry.scanner.scan(log.text)
@@ -66,23 +85,39 @@ export function scanComponentLogs(signatures: readonly SignatureEntry[], logs: r
     }
   }
   return [...found.values()]
-    .filter((hit) => enoughMatches(hit.lines.map((l) => l.text), hit.signature.meta.min_count, hit.signature.meta.window))
+    .filter((hit) =>
+      enoughMatches(
+        hit.lines.map((l) => l.text),
+        hit.signature.meta.min_count,
+        hit.signature.meta.window,
+      ),
+    )
     .map((hit) => ({...hit, ageMs: ageOf(hit.lines, endOf)}))
 }
 
 /** How long before the end of `logText` the last dated line of `matches` was written; undefined when undated. */
 export function matchAgeMs(matches: readonly {text: string}[], logText: string): number | undefined {
   const end = lastTime(logText)
-  const last = matches.map((m) => lineTime(m.text)).filter((t): t is number => t !== undefined).at(-1)
+  const last = matches
+    .map((m) => lineTime(m.text))
+    .filter((t): t is number => t !== undefined)
+    .at(-1)
   return end === undefined || last === undefined ? undefined : Math.max(0, end - last)
 }
 
 /** The smallest gap, over the logs that matched, between the last matching line and the end of that log. */
-function ageOf(lines: readonly {ref: number; text: string}[], endOf: ReadonlyMap<number, number | undefined>): number | undefined {
+function ageOf(
+  lines: readonly {ref: number; text: string}[],
+  endOf: ReadonlyMap<number, number | undefined>,
+): number | undefined {
   let best: number | undefined
   for (const ref of new Set(lines.map((l) => l.ref))) {
     const end = endOf.get(ref)
-    const last = lines.filter((l) => l.ref === ref).map((l) => lineTime(l.text)).filter((t): t is number => t !== undefined).at(-1)
+    const last = lines
+      .filter((l) => l.ref === ref)
+      .map((l) => lineTime(l.text))
+      .filter((t): t is number => t !== undefined)
+      .at(-1)
     if (end === undefined || last === undefined) return undefined
     const age = Math.max(0, end - last)
     best = best === undefined ? age : Math.min(best, age)
@@ -108,11 +143,18 @@ function rolesAllow(signature: SignatureEntry, roles: readonly string[]): boolea
 }
 
 /** min_count lines, and when a window is set, min_count of them within that span (lines without a timestamp count as undated: the window is then not enforced). */
-export function enoughMatches(lines: readonly string[], minCount: number, window: string | undefined): boolean {
+export function enoughMatches(
+  lines: readonly string[],
+  minCount: number,
+  window: string | undefined,
+): boolean {
   if (lines.length < minCount) return false
   if (!window || minCount <= 1) return true
   const span = windowMs(window)
-  const times = lines.map(lineTime).filter((t): t is number => t !== undefined).sort((a, b) => a - b)
+  const times = lines
+    .map(lineTime)
+    .filter((t): t is number => t !== undefined)
+    .sort((a, b) => a - b)
   if (times.length < lines.length) return true
   for (let i = 0; i + minCount - 1 < times.length; i++) {
     if (times[i + minCount - 1]! - times[i]! <= span) return true
@@ -137,7 +179,15 @@ export function lineTime(line: string): number | undefined {
   const iso = /(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,6}))?/.exec(line.slice(0, 80))
   if (iso) {
     const [, y, mo, d, h, mi, s, frac] = iso
-    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)))
+    return Date.UTC(
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      Number((frac ?? '0').padEnd(3, '0').slice(0, 3)),
+    )
   }
   const sys = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})/.exec(line)
   if (sys) {

@@ -10,7 +10,9 @@ import {COMPONENTS} from '../model/components.js'
  * Field names are snake_case, as in the playbooks.
  */
 
-const pageId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes (it is also the file name)')
+const pageId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes (it is also the file name)')
 const componentId = z.enum(COMPONENTS)
 const readOnlyCommand = z.string().min(1)
 
@@ -69,7 +71,10 @@ export const signaturePageSchema = z
     flags: z.enum(['', 'i']).default(''),
     min_count: z.number().int().positive().default(1),
     /** min_count matches within this long, e.g. 90s, 10m, 2h, 1d (by the lines' own timestamps). */
-    window: z.string().regex(/^\d+(s|m|h|d)$/, 'a window is a number and a unit: 90s, 10m, 2h, 1d').optional(),
+    window: z
+      .string()
+      .regex(/^\d+(s|m|h|d)$/, 'a window is a number and a unit: 90s, 10m, 2h, 1d')
+      .optional(),
     roles: z.array(z.string().regex(/^[a-z]+$/)).optional(),
     /** Free text for the reader (e.g. '>=zed'); not enforced. */
     versions: z.string().optional(),
@@ -81,7 +86,9 @@ export const signaturePageSchema = z
     examples: z
       .object({
         match: z.array(example).min(1, 'a signature needs at least one real line that matches'),
-        near_miss: z.array(nearMiss).min(1, 'a signature needs at least one near-miss line that must not match'),
+        near_miss: z
+          .array(nearMiss)
+          .min(1, 'a signature needs at least one near-miss line that must not match'),
       })
       .strict(),
   })
@@ -117,6 +124,14 @@ export const PAGE_TYPES = ['component', 'signature', 'guide'] as const
 export type PageType = (typeof PAGE_TYPES)[number]
 
 /** The folder each page type lives in. */
-export const PAGE_FOLDERS: Record<PageType, string> = {component: 'components', signature: 'signatures', guide: 'guides'}
+export const PAGE_FOLDERS: Record<PageType, string> = {
+  component: 'components',
+  signature: 'signatures',
+  guide: 'guides',
+}
 
-export const PAGE_SCHEMAS = {component: componentPageSchema, signature: signaturePageSchema, guide: guidePageSchema} as const
+export const PAGE_SCHEMAS = {
+  component: componentPageSchema,
+  signature: signaturePageSchema,
+  guide: guidePageSchema,
+} as const

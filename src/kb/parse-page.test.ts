@@ -49,7 +49,10 @@ describe('parsePage', () => {
   })
 
   it('names the file and line of an unknown component id', () => {
-    const result = parsePage(signaturePage({component: 'rabbit'}), 'knowledge/signatures/oslo-messaging-timeout.md')
+    const result = parsePage(
+      signaturePage({component: 'rabbit'}),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.problem.where).toBe('knowledge/signatures/oslo-messaging-timeout.md:5')
@@ -57,13 +60,19 @@ describe('parsePage', () => {
   })
 
   it('names the line of an unknown field', () => {
-    const result = parsePage(signaturePage({colour: 'blue'}), 'knowledge/signatures/oslo-messaging-timeout.md')
+    const result = parsePage(
+      signaturePage({colour: 'blue'}),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.problem.where).toBe('knowledge/signatures/oslo-messaging-timeout.md:12')
   })
 
   it('refuses a pattern that can backtrack catastrophically, at its line', () => {
-    const result = parsePage(signaturePage({pattern: "'(MessagingTimeout.*)+$'"}), 'knowledge/signatures/oslo-messaging-timeout.md')
+    const result = parsePage(
+      signaturePage({pattern: "'(MessagingTimeout.*)+$'"}),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
     expect(result.ok).toBe(false)
     if (!result.ok) {
       expect(result.problem.where).toBe('knowledge/signatures/oslo-messaging-timeout.md:8')

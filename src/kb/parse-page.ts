@@ -4,7 +4,15 @@ import safeRegex from 'safe-regex2'
 import {isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document} from 'yaml'
 import type {z} from 'zod'
 
-import {PAGE_FOLDERS, PAGE_SCHEMAS, PAGE_TYPES, type ComponentPage, type GuidePage, type PageType, type SignaturePage} from './page-schema.js'
+import {
+  PAGE_FOLDERS,
+  PAGE_SCHEMAS,
+  PAGE_TYPES,
+  type ComponentPage,
+  type GuidePage,
+  type PageType,
+  type SignaturePage,
+} from './page-schema.js'
 
 /** One problem with one knowledge file, pointing at the line to fix. */
 export interface KnowledgeProblem {
@@ -24,11 +32,16 @@ interface PageCommon {
 }
 
 export type ComponentEntry = PageCommon & {readonly type: 'component'; readonly meta: ComponentPage}
-export type SignatureEntry = PageCommon & {readonly type: 'signature'; readonly meta: SignaturePage; readonly regex: RegExp}
+export type SignatureEntry = PageCommon & {
+  readonly type: 'signature'
+  readonly meta: SignaturePage
+  readonly regex: RegExp
+}
 export type GuideEntry = PageCommon & {readonly type: 'guide'; readonly meta: GuidePage}
 export type KnowledgePage = ComponentEntry | SignatureEntry | GuideEntry
 
-export type ParseResult = {readonly ok: true; readonly page: KnowledgePage} | {readonly ok: false; readonly problem: KnowledgeProblem}
+export type ParseResult =
+  {readonly ok: true; readonly page: KnowledgePage} | {readonly ok: false; readonly problem: KnowledgeProblem}
 
 /**
  * Parse one knowledge file: split the front matter, parse it as YAML, validate it against the schema of its
@@ -36,9 +49,13 @@ export type ParseResult = {readonly ok: true; readonly page: KnowledgePage} | {r
  * backtrack catastrophically). Pure: text in, a page or one problem at `file:line` out.
  */
 export function parsePage(text: string, file: string): ParseResult {
-  const fail = (line: number, message: string): ParseResult => ({ok: false, problem: {where: `${file}:${line}`, message}})
+  const fail = (line: number, message: string): ParseResult => ({
+    ok: false,
+    problem: {where: `${file}:${line}`, message},
+  })
   const lines = text.split('\n')
-  if (lines[0]?.trimEnd() !== '---') return fail(1, 'a knowledge page starts with a --- line, then YAML front matter, then ---')
+  if (lines[0]?.trimEnd() !== '---')
+    return fail(1, 'a knowledge page starts with a --- line, then YAML front matter, then ---')
   const end = lines.findIndex((l, i) => i > 0 && l.trimEnd() === '---')
   if (end < 0) return fail(1, 'the front matter is not closed by a --- line')
 
@@ -54,7 +71,10 @@ export function parsePage(text: string, file: string): ParseResult {
   const data: unknown = doc.toJS()
   const type = (data as {type?: unknown} | null)?.type
   if (!PAGE_TYPES.includes(type as PageType)) {
-    return {ok: false, problem: {where: at(['type']), message: `type must be one of ${PAGE_TYPES.join(', ')}`}}
+    return {
+      ok: false,
+      problem: {where: at(['type']), message: `type must be one of ${PAGE_TYPES.join(', ')}`},
+    }
   }
   const pageType = type as PageType
   const parsed = (PAGE_SCHEMAS[pageType] as z.ZodType).safeParse(data)
@@ -63,17 +83,32 @@ export function parsePage(text: string, file: string): ParseResult {
     const p = issue.path.filter((k): k is string | number => typeof k !== 'symbol')
     const key = issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? '') : ''
     const where = key ? at([...p, key]) : at(p)
-    return {ok: false, problem: {where, message: `${[...p, key].filter((k) => k !== '').join('.') || '(front matter)'}: ${issue.message}`}}
+    return {
+      ok: false,
+      problem: {
+        where,
+        message: `${[...p, key].filter((k) => k !== '').join('.') || '(front matter)'}: ${issue.message}`,
+      },
+    }
   }
 
   const meta = parsed.data as {id: string}
   const expectedName = `${meta.id}.md`
   if (path.basename(file) !== expectedName) {
-    return {ok: false, problem: {where: at(['id']), message: `id "${meta.id}" must match the file name (${expectedName})`}}
+    return {
+      ok: false,
+      problem: {where: at(['id']), message: `id "${meta.id}" must match the file name (${expectedName})`},
+    }
   }
   const folder = path.basename(path.dirname(file))
   if (folder !== PAGE_FOLDERS[pageType]) {
-    return {ok: false, problem: {where: at(['type']), message: `a ${pageType} page belongs in ${PAGE_FOLDERS[pageType]}/, not ${folder}/`}}
+    return {
+      ok: false,
+      problem: {
+        where: at(['type']),
+        message: `a ${pageType} page belongs in ${PAGE_FOLDERS[pageType]}/, not ${folder}/`,
+      },
+    }
   }
 
   const common = {file, body: lines.slice(end + 1).join('\n'), bodyLine: end + 2, at}
@@ -83,7 +118,8 @@ export function parsePage(text: string, file: string): ParseResult {
     if (typeof compiled === 'string') return {ok: false, problem: {where: at(['pattern']), message: compiled}}
     return {ok: true, page: {...common, type: 'signature', meta: sig, regex: compiled}}
   }
-  if (pageType === 'component') return {ok: true, page: {...common, type: 'component', meta: parsed.data as ComponentPage}}
+  if (pageType === 'component')
+    return {ok: true, page: {...common, type: 'component', meta: parsed.data as ComponentPage}}
   return {ok: true, page: {...common, type: 'guide', meta: parsed.data as GuidePage}}
 }
 
@@ -95,7 +131,8 @@ export function compileSignatureRegex(pattern: string, flags: string): RegExp | 
   } catch (error) {
     return `pattern: invalid regex: ${(error as Error).message}`
   }
-  if (!safeRegex(regex)) return 'pattern: this regex can backtrack catastrophically (nested or adjacent quantifiers); rewrite it'
+  if (!safeRegex(regex))
+    return 'pattern: this regex can backtrack catastrophically (nested or adjacent quantifiers); rewrite it'
   return regex
 }
 

@@ -31,9 +31,15 @@ export function renderGuide(playbook: Playbook, playbookText: string, playbookPa
     '',
   ]
   if (header) out.push(header, '')
-  out.push(`**Target:** a ${playbook.target.kind} (${playbook.target.description}); needed ${TARGET_NEED[playbook.target.required]}.`, '')
+  out.push(
+    `**Target:** a ${playbook.target.kind} (${playbook.target.description}); needed ${TARGET_NEED[playbook.target.required]}.`,
+    '',
+  )
   if (playbook.discover) {
-    out.push(`Offline without a target, it first gathers ${playbook.discover.gather.map((g) => `\`${g.id}\``).join(', ')} and picks the failing one with \`${playbook.discover.pick}\`.`, '')
+    out.push(
+      `Offline without a target, it first gathers ${playbook.discover.gather.map((g) => `\`${g.id}\``).join(', ')} and picks the failing one with \`${playbook.discover.pick}\`.`,
+      '',
+    )
   }
 
   out.push('## Components on the path', '')
@@ -44,10 +50,19 @@ export function renderGuide(playbook: Playbook, playbookText: string, playbookPa
   playbook.phases.forEach((phase, i) => {
     out.push(`### ${i + 1}. ${phase.title} (\`${phase.id}\`)`, '', oneLine(phase.purpose), '')
     if (phase.gather.length > 0) {
-      out.push('Evidence gathered:', '', '| fact | on | command or file | scanned as log of |', '|---|---|---|---|')
+      out.push(
+        'Evidence gathered:',
+        '',
+        '| fact | on | command or file | scanned as log of |',
+        '|---|---|---|---|',
+      )
       for (const g of phase.gather) {
-        const what = g.file ? `${g.tail_lines ? `tail -n ${g.tail_lines} ` : ''}${g.file}` : (g.command ?? []).join(' ')
-        out.push(`| \`${g.id}\` | ${cell(g.on)} | \`${cell(what)}\` | ${g.log_of ? `[${g.log_of}](../components/${g.log_of}.md)` : ''} |`)
+        const what = g.file
+          ? `${g.tail_lines ? `tail -n ${g.tail_lines} ` : ''}${g.file}`
+          : (g.command ?? []).join(' ')
+        out.push(
+          `| \`${g.id}\` | ${cell(g.on)} | \`${cell(what)}\` | ${g.log_of ? `[${g.log_of}](../components/${g.log_of}.md)` : ''} |`,
+        )
       }
       out.push('')
     }
@@ -56,7 +71,9 @@ export function renderGuide(playbook: Playbook, playbookText: string, playbookPa
     if (phase.checks.length > 0) {
       out.push('Checks:', '')
       for (const c of phase.checks) {
-        out.push(`- **\`${c.id}\`** → [${c.component}](../components/${c.component}.md), ${c.level}-level, weight ${c.weight}: ${oneLine(c.says)}`)
+        out.push(
+          `- **\`${c.id}\`** → [${c.component}](../components/${c.component}.md), ${c.level}-level, weight ${c.weight}: ${oneLine(c.says)}`,
+        )
         if (c.ruled_out) out.push(`  - Ruled out when: ${oneLine(c.ruled_out)}`)
         for (const n of c.next) out.push(`  - Next: \`${oneLine(n)}\``)
         for (const k of c.kb) out.push(`  - Knowledge base: [${k}](../signatures/${k}.md)`)
@@ -65,21 +82,36 @@ export function renderGuide(playbook: Playbook, playbookText: string, playbookPa
     }
   })
 
-  out.push('## How the blast radius is decided', '', 'The first rule that holds sets the scope; suspects whose level fits it rank higher.', '')
+  out.push(
+    '## How the blast radius is decided',
+    '',
+    'The first rule that holds sets the scope; suspects whose level fits it rank higher.',
+    '',
+  )
   for (const rule of playbook.scope) out.push(`- **${rule.level}**: ${oneLine(rule.says)}`)
   out.push('')
 
-  const logsOf = [...new Set(playbook.phases.flatMap((p) => p.gather.flatMap((g) => (g.log_of ? [g.log_of] : []))))]
+  const logsOf = [
+    ...new Set(playbook.phases.flatMap((p) => p.gather.flatMap((g) => (g.log_of ? [g.log_of] : [])))),
+  ]
   out.push('## Log signatures', '')
   if (logsOf.length > 0) {
-    out.push(`Every knowledge-base signature whose \`in\` names ${logsOf.map((c) => `[${c}](../components/${c}.md)`).join(', ')} (or \`any\`) scans the matching log; a match becomes a finding for the signature's component.`, '')
+    out.push(
+      `Every knowledge-base signature whose \`in\` names ${logsOf.map((c) => `[${c}](../components/${c}.md)`).join(', ')} (or \`any\`) scans the matching log; a match becomes a finding for the signature's component.`,
+      '',
+    )
   } else {
-    out.push('No gather is marked as a component log (`log_of`), so knowledge-base signatures do not run for this playbook.', '')
+    out.push(
+      'No gather is marked as a component log (`log_of`), so knowledge-base signatures do not run for this playbook.',
+      '',
+    )
   }
   if (playbook.signatures.length > 0) {
     out.push('Signatures local to this playbook:', '')
     for (const s of playbook.signatures) {
-      out.push(`- **\`${s.id}\`** in ${s.in.map((i) => `\`${i}\``).join(', ')}: lines with \`${s.hint}\` matching \`${s.pattern}\` → [${s.component}](../components/${s.component}.md), ${s.level}-level, weight ${s.weight}`)
+      out.push(
+        `- **\`${s.id}\`** in ${s.in.map((i) => `\`${i}\``).join(', ')}: lines with \`${s.hint}\` matching \`${s.pattern}\` → [${s.component}](../components/${s.component}.md), ${s.level}-level, weight ${s.weight}`,
+      )
     }
     out.push('')
   }

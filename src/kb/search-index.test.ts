@@ -14,11 +14,23 @@ import {ensureIndex, KnowledgeIndex, toFtsQuery} from './search-index.js'
  */
 const OVS_IDL_LINE =
   'Nov 22 05:06:25 compute-0 neutron-openvswitch-agent[1994]: 2026-11-22 05:06:25.364 1994 ERROR oslo_messaging.rpc.server   File "/usr/lib/python3/dist-packages/ovsdbapp/backend/ovs_idl/transaction.py", line 57, in commit'
-const MYSQL_LINE = "2026-11-22 04:00:20.608 15615 ERROR oslo_db.sqlalchemy.engines pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')"
+const MYSQL_LINE =
+  "2026-11-22 04:00:20.608 15615 ERROR oslo_db.sqlalchemy.engines pymysql.err.OperationalError: (2013, 'Lost connection to MySQL server during query')"
 const RPC_LINE =
   '2026-11-22 03:47:56.509 20324 WARNING nova.servicegroup.drivers.db [-] Lost connection to nova-conductor for reporting service status.: oslo_messaging.exceptions.MessagingTimeout: Timed out waiting for a reply to message ID c13ecd8048d94d35bdf14e688918e506'
 
-function signature(id: string, fields: {title: string; component: string; hint: string; pattern: string; line: string; nearMiss: string; body: string}): string {
+function signature(
+  id: string,
+  fields: {
+    title: string
+    component: string
+    hint: string
+    pattern: string
+    line: string
+    nearMiss: string
+    body: string
+  },
+): string {
   return [
     '---',
     `id: ${id}`,
@@ -43,7 +55,16 @@ function signature(id: string, fields: {title: string; component: string; hint: 
 }
 
 function component(id: string, title: string, summary: string, body: string): string {
-  return ['---', `id: ${id}`, 'type: component', `title: ${JSON.stringify(title)}`, `summary: ${JSON.stringify(summary)}`, '---', body, ''].join('\n')
+  return [
+    '---',
+    `id: ${id}`,
+    'type: component',
+    `title: ${JSON.stringify(title)}`,
+    `summary: ${JSON.stringify(summary)}`,
+    '---',
+    body,
+    '',
+  ].join('\n')
 }
 
 let dir: string
@@ -56,37 +77,64 @@ beforeEach(() => {
   indexFile = path.join(dir, 'kb.sqlite')
   mkdirSync(path.join(knowledge, 'signatures'), {recursive: true})
   mkdirSync(path.join(knowledge, 'components'), {recursive: true})
-  const sig = (id: string, text: string): void => writeFileSync(path.join(knowledge, 'signatures', `${id}.md`), text)
-  sig('ovsdb-transaction-error', signature('ovsdb-transaction-error', {
-    title: 'An ovsdb transaction of the agent failed',
-    component: 'openvswitch',
-    hint: 'ovsdbapp',
-    pattern: 'ovsdbapp/backend/ovs_idl/transaction\\.py',
-    line: OVS_IDL_LINE,
-    nearMiss: 'INFO ovsdbapp connected',
-    body: '## Meaning\n\nThe traceback runs through ovsdbapp.backend.ovs_idl: ovsdb-server did not answer.',
-  }))
-  sig('mysql-lost-connection', signature('mysql-lost-connection', {
-    title: 'The database connection dropped mid-query',
-    component: 'mariadb',
-    hint: 'Lost connection to MySQL server',
-    pattern: "\\(2013, 'Lost connection to MySQL server",
-    line: MYSQL_LINE,
-    nearMiss: 'Lost connection to nova-conductor',
-    body: "## Meaning\n\npymysql raised (2013, 'Lost connection to MySQL server during query').",
-  }))
-  sig('rpc-timeout', signature('rpc-timeout', {
-    title: 'RPC call timed out waiting for a reply',
-    component: 'rabbitmq',
-    hint: 'MessagingTimeout',
-    pattern: 'MessagingTimeout: Timed out waiting for a reply',
-    line: RPC_LINE,
-    nearMiss: 'rpc_response_timeout = 60',
-    body: '## Meaning\n\nNo reply within rpc_response_timeout (60 s by default).',
-  }))
-  const comp = (id: string, text: string): void => writeFileSync(path.join(knowledge, 'components', `${id}.md`), text)
-  comp('rabbitmq', component('rabbitmq', 'RabbitMQ', 'The message broker.', '## Role\n\nCarries RPC. A timeout is a timeout; timeout timeout timeout.'))
-  comp('keystone', component('keystone', 'keystone', 'Identity: issues tokens.', '## Role\n\nEvery API validates tokens against it.'))
+  const sig = (id: string, text: string): void =>
+    writeFileSync(path.join(knowledge, 'signatures', `${id}.md`), text)
+  sig(
+    'ovsdb-transaction-error',
+    signature('ovsdb-transaction-error', {
+      title: 'An ovsdb transaction of the agent failed',
+      component: 'openvswitch',
+      hint: 'ovsdbapp',
+      pattern: 'ovsdbapp/backend/ovs_idl/transaction\\.py',
+      line: OVS_IDL_LINE,
+      nearMiss: 'INFO ovsdbapp connected',
+      body: '## Meaning\n\nThe traceback runs through ovsdbapp.backend.ovs_idl: ovsdb-server did not answer.',
+    }),
+  )
+  sig(
+    'mysql-lost-connection',
+    signature('mysql-lost-connection', {
+      title: 'The database connection dropped mid-query',
+      component: 'mariadb',
+      hint: 'Lost connection to MySQL server',
+      pattern: "\\(2013, 'Lost connection to MySQL server",
+      line: MYSQL_LINE,
+      nearMiss: 'Lost connection to nova-conductor',
+      body: "## Meaning\n\npymysql raised (2013, 'Lost connection to MySQL server during query').",
+    }),
+  )
+  sig(
+    'rpc-timeout',
+    signature('rpc-timeout', {
+      title: 'RPC call timed out waiting for a reply',
+      component: 'rabbitmq',
+      hint: 'MessagingTimeout',
+      pattern: 'MessagingTimeout: Timed out waiting for a reply',
+      line: RPC_LINE,
+      nearMiss: 'rpc_response_timeout = 60',
+      body: '## Meaning\n\nNo reply within rpc_response_timeout (60 s by default).',
+    }),
+  )
+  const comp = (id: string, text: string): void =>
+    writeFileSync(path.join(knowledge, 'components', `${id}.md`), text)
+  comp(
+    'rabbitmq',
+    component(
+      'rabbitmq',
+      'RabbitMQ',
+      'The message broker.',
+      '## Role\n\nCarries RPC. A timeout is a timeout; timeout timeout timeout.',
+    ),
+  )
+  comp(
+    'keystone',
+    component(
+      'keystone',
+      'keystone',
+      'Identity: issues tokens.',
+      '## Role\n\nEvery API validates tokens against it.',
+    ),
+  )
 })
 
 afterEach(() => {
@@ -159,7 +207,10 @@ describe('the knowledge index', () => {
     expect([first.rebuilt, again.rebuilt]).toEqual([true, false])
     expect(await search(['memcached'])).toEqual([])
 
-    writeFileSync(path.join(knowledge, 'components', 'memcached.md'), component('memcached', 'memcached', 'Token cache.', 'Caches token validations.'))
+    writeFileSync(
+      path.join(knowledge, 'components', 'memcached.md'),
+      component('memcached', 'memcached', 'Token cache.', 'Caches token validations.'),
+    )
     const edited = await ensureIndex({knowledgeDir: knowledge, indexFile})
     expect(edited).toMatchObject({rebuilt: true, pages: 6})
     expect((await search(['memcached']))[0]?.id).toBe('memcached')

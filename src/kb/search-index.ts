@@ -6,7 +6,13 @@ import {fileURLToPath} from 'node:url'
 
 import Database from 'better-sqlite3'
 
-import {buildKnowledgeBase, KNOWLEDGE_DIR, readKnowledgeFiles, type KnowledgeBase, type KnowledgeFile} from './load-knowledge.js'
+import {
+  buildKnowledgeBase,
+  KNOWLEDGE_DIR,
+  readKnowledgeFiles,
+  type KnowledgeBase,
+  type KnowledgeFile,
+} from './load-knowledge.js'
 import type {KnowledgePage} from './parse-page.js'
 import type {PageType} from './page-schema.js'
 import {renderPage} from './render-page.js'
@@ -79,13 +85,16 @@ export function fingerprint(files: readonly KnowledgeFile[]): string {
  * Make sure the index file matches the knowledge folder, rebuilding it if not. Safe with concurrent runs:
  * the new index is written beside the old and renamed over it.
  */
-export async function ensureIndex(options: {knowledgeDir?: string; indexFile?: string} = {}): Promise<IndexInfo> {
+export async function ensureIndex(
+  options: {knowledgeDir?: string; indexFile?: string} = {},
+): Promise<IndexInfo> {
   const dir = options.knowledgeDir ?? KNOWLEDGE_DIR
   const file = options.indexFile ?? (await defaultIndexFile(dir))
   const files = await readKnowledgeFiles(dir)
   const want = fingerprint(files)
   const have = readMeta(file)
-  if (have && have.fingerprint === want) return {file, rebuilt: false, buildMs: 0, pages: have.pages, problems: have.problems}
+  if (have && have.fingerprint === want)
+    return {file, rebuilt: false, buildMs: 0, pages: have.pages, problems: have.problems}
 
   const started = performance.now()
   const kb = buildKnowledgeBase(dir, files)
@@ -99,7 +108,13 @@ export async function ensureIndex(options: {knowledgeDir?: string; indexFile?: s
     await rm(tmp, {force: true})
     throw error
   }
-  return {file, rebuilt: true, buildMs: Math.round(performance.now() - started), pages: kb.pages.length, problems: kb.problems.length}
+  return {
+    file,
+    rebuilt: true,
+    buildMs: Math.round(performance.now() - started),
+    pages: kb.pages.length,
+    problems: kb.problems.length,
+  }
 }
 
 /** Write a fresh index of a knowledge base into `file` (which must not exist). */
@@ -112,7 +127,9 @@ export function writeIndex(file: string, kb: KnowledgeBase, print: string): void
       CREATE TABLE pages (id TEXT PRIMARY KEY, type TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, markdown TEXT NOT NULL);
       CREATE VIRTUAL TABLE search USING fts5(id, title, keys, body, tokenize = 'porter unicode61 remove_diacritics 2');
     `)
-    const addPage = db.prepare('INSERT INTO pages (id, type, title, summary, markdown) VALUES (?, ?, ?, ?, ?)')
+    const addPage = db.prepare(
+      'INSERT INTO pages (id, type, title, summary, markdown) VALUES (?, ?, ?, ?, ?)',
+    )
     const addText = db.prepare('INSERT INTO search (rowid, id, title, keys, body) VALUES (?, ?, ?, ?, ?)')
     const addMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
     db.transaction(() => {
@@ -141,7 +158,9 @@ function readMeta(file: string): {fingerprint: string; pages: number; problems: 
     const rows = db.prepare('SELECT key, value FROM meta').all() as {key: string; value: string}[]
     const meta = new Map(rows.map((r) => [r.key, r.value]))
     const print = meta.get('fingerprint')
-    return print ? {fingerprint: print, pages: Number(meta.get('pages')), problems: Number(meta.get('problems'))} : undefined
+    return print
+      ? {fingerprint: print, pages: Number(meta.get('pages')), problems: Number(meta.get('problems'))}
+      : undefined
   } catch {
     return undefined
   } finally {
@@ -154,7 +173,11 @@ function keysOf(page: KnowledgePage): string {
   if (page.type === 'signature') return [page.meta.hint, page.meta.component].join(' ')
   if (page.type === 'component') {
     const m = page.meta
-    return [...Object.values(m.processes).flatMap((names) => names ?? []), ...m.logs.units, ...m.logs.files].join(' ')
+    return [
+      ...Object.values(m.processes).flatMap((names) => names ?? []),
+      ...m.logs.units,
+      ...m.logs.files,
+    ].join(' ')
   }
   return [page.meta.playbook, ...page.meta.components].join(' ')
 }
@@ -191,7 +214,10 @@ export class KnowledgeIndex {
    * Ranked pages for the words: all words first; if no page has them all, any of them (ranked by bm25, so
    * pages with more of the words come first).
    */
-  search(words: readonly string[], options: {limit?: number; type?: PageType; mark?: readonly [string, string]} = {}): SearchHit[] {
+  search(
+    words: readonly string[],
+    options: {limit?: number; type?: PageType; mark?: readonly [string, string]} = {},
+  ): SearchHit[] {
     const [open, close] = options.mark ?? ['\u0002', '\u0003']
     const limit = options.limit ?? 10
     const run = (query: string): SearchHit[] =>
@@ -213,7 +239,8 @@ export class KnowledgeIndex {
   }
 
   page(id: string): IndexedPage | undefined {
-    return this.db.prepare('SELECT id, type, title, summary, markdown FROM pages WHERE id = ?').get(id) as IndexedPage | undefined
+    return this.db.prepare('SELECT id, type, title, summary, markdown FROM pages WHERE id = ?').get(id) as
+      IndexedPage | undefined
   }
 
   list(type?: PageType): IndexedPage[] {
@@ -225,7 +252,9 @@ export class KnowledgeIndex {
   similarIds(id: string, limit = 5): string[] {
     const query = toFtsQuery([id], 'OR')
     if (!query) return []
-    const rows = this.db.prepare('SELECT id FROM search WHERE search MATCH ? ORDER BY bm25(search, 10, 1, 1, 0) LIMIT ?').all(query.replaceAll(' ', ' OR ').replaceAll('"', ''), limit) as {id: string}[]
+    const rows = this.db
+      .prepare('SELECT id FROM search WHERE search MATCH ? ORDER BY bm25(search, 10, 1, 1, 0) LIMIT ?')
+      .all(query.replaceAll(' ', ' OR ').replaceAll('"', ''), limit) as {id: string}[]
     return rows.map((r) => r.id)
   }
 

@@ -16,8 +16,11 @@ export default class KbBuildIndex extends Command {
     await this.parse(KbBuildIndex)
     const info = await ensureIndex()
     if (!this.jsonEnabled()) {
-      this.log(`${info.file}: ${info.pages} page(s), ${info.rebuilt ? `rebuilt in ${info.buildMs} ms` : 'up to date'}`)
-      if (info.problems > 0) this.log(`${info.problems} file(s) are not valid pages and were left out; run: cloudtriage kb lint`)
+      this.log(
+        `${info.file}: ${info.pages} page(s), ${info.rebuilt ? `rebuilt in ${info.buildMs} ms` : 'up to date'}`,
+      )
+      if (info.problems > 0)
+        this.log(`${info.problems} file(s) are not valid pages and were left out; run: cloudtriage kb lint`)
     }
     return info
   }

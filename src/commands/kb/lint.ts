@@ -6,7 +6,7 @@ import {EXIT} from '../../model/errors.js'
 
 export default class KbLint extends Command {
   static override description =
-    'Check the knowledge base against itself and the playbooks: page schemas, links, every signature\'s match and near-miss examples, a page for every component a playbook uses, and guides that say what their playbook says. Exits 2 on any problem, each named file:line.'
+    "Check the knowledge base against itself and the playbooks: page schemas, links, every signature's match and near-miss examples, a page for every component a playbook uses, and guides that say what their playbook says. Exits 2 on any problem, each named file:line."
 
   static override enableJsonFlag = true
 

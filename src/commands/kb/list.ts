@@ -6,7 +6,8 @@ import {ensureIndex, KnowledgeIndex} from '../../kb/search-index.js'
 const BY_FOLDER = Object.fromEntries(PAGE_TYPES.map((t) => [PAGE_FOLDERS[t], t])) as Record<string, PageType>
 
 export default class KbList extends Command {
-  static override description = 'List the knowledge-base pages: components, known-issue signatures and playbook guides.'
+  static override description =
+    'List the knowledge-base pages: components, known-issue signatures and playbook guides.'
 
   static override enableJsonFlag = true
 
@@ -23,7 +24,9 @@ export default class KbList extends Command {
     const index = new KnowledgeIndex((await ensureIndex()).file)
     let pages
     try {
-      pages = index.list(flags.type ? BY_FOLDER[flags.type] : undefined).map(({id, type, title, summary}) => ({id, type, title, summary}))
+      pages = index
+        .list(flags.type ? BY_FOLDER[flags.type] : undefined)
+        .map(({id, type, title, summary}) => ({id, type, title, summary}))
     } finally {
       index.close()
     }

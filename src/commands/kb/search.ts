@@ -4,6 +4,15 @@ import chalk from 'chalk'
 import {ensureIndex, KnowledgeIndex, type SearchHit} from '../../kb/search-index.js'
 import {PAGE_TYPES, type PageType} from '../../kb/page-schema.js'
 
+// The index marks matches with these control characters, which cannot occur in knowledge text.
+const MARK_OPEN = '\u0002'
+const MARK_CLOSE = '\u0003'
+
+function highlight(part: string): string {
+  const end = part.indexOf(MARK_CLOSE)
+  return end < 0 ? part : chalk.bold.yellow(part.slice(0, end)) + part.slice(end + 1)
+}
+
 export default class KbSearch extends Command {
   static override args = {
     words: Args.string({description: 'Words, identifiers or a pasted error message.', required: true}),
@@ -37,14 +46,26 @@ export default class KbSearch extends Command {
     const color = Boolean(process.stdout.isTTY) && chalk.level > 0
     let results: SearchHit[]
     try {
-      results = index.search(words, {limit: flags.limit, type: flags.type as PageType | undefined, mark: this.jsonEnabled() || !color ? ['«', '»'] : undefined})
+      results = index.search(words, {
+        limit: flags.limit,
+        type: flags.type as PageType | undefined,
+        mark: this.jsonEnabled() || !color ? ['«', '»'] : undefined,
+      })
     } finally {
       index.close()
     }
     if (!this.jsonEnabled()) {
-      if (results.length === 0) this.log(`Nothing in the knowledge base matches ${words.join(' ')}. Try fewer words, or: cloudtriage kb list`)
+      if (results.length === 0)
+        this.log(
+          `Nothing in the knowledge base matches ${words.join(' ')}. Try fewer words, or: cloudtriage kb list`,
+        )
       for (const hit of results) {
-        const snippet = color ? hit.snippet.replaceAll(/\u0002(.*?)\u0003/g, (_m, w: string) => chalk.bold.yellow(w)) : hit.snippet
+        const snippet = color
+          ? hit.snippet
+              .split(MARK_OPEN)
+              .map((part, i) => (i === 0 ? part : highlight(part)))
+              .join('')
+          : hit.snippet
         this.log(`${color ? chalk.bold(hit.id) : hit.id}  (${hit.type}) ${hit.title}`)
         this.log(`    ${snippet.replaceAll(/\s+/g, ' ')}`)
       }
