@@ -51,7 +51,8 @@ export abstract class PlaybookCommand extends Command {
     }),
     output: Flags.string({
       char: 'o',
-      description: 'Also write the full report (with audit log) to this file: HTML when it ends in .html, else markdown.',
+      description:
+        'Also write the full report (with audit log) to this file: HTML when it ends in .html, else markdown.',
       helpValue: 'FILE',
     }),
     format: Flags.string({
@@ -59,7 +60,8 @@ export abstract class PlaybookCommand extends Command {
       options: ['md', 'html'],
     }),
     'dry-run': Flags.boolean({
-      description: 'Print every command the playbook would run, per node, without running anything or contacting any node.',
+      description:
+        'Print every command the playbook would run, per node, without running anything or contacting any node.',
       default: false,
     }),
     deadline: Flags.integer({
@@ -168,7 +170,13 @@ export abstract class PlaybookCommand extends Command {
         },
       })
       const manifest = recording
-        ? await finishRecording(recording, incompleteReason({interrupted: controller.signal.aborted, deadlineHit: signal.aborted && !controller.signal.aborted}))
+        ? await finishRecording(
+            recording,
+            incompleteReason({
+              interrupted: controller.signal.aborted,
+              deadlineHit: signal.aborted && !controller.signal.aborted,
+            }),
+          )
         : null
       return {diagnosis, manifest}
     } catch (error) {
@@ -184,17 +192,30 @@ export abstract class PlaybookCommand extends Command {
    * alone: discovery would have to run the openstack client, so without an inventory only the api
    * node's commands are exact.
    */
-  protected async dryRun(loaded: LoadedPlaybook, target: string | null, flags: PlaybookFlags): Promise<Record<string, unknown>> {
+  protected async dryRun(
+    loaded: LoadedPlaybook,
+    target: string | null,
+    flags: PlaybookFlags,
+  ): Promise<Record<string, unknown>> {
     let source: EvidenceSource
     try {
       if (flags.from) {
-        source = await openSource({from: flags.from, inventory: undefined, acceptNewHostKeys: false, commandTimeoutMs: 1_000, concurrency: 1})
+        source = await openSource({
+          from: flags.from,
+          inventory: undefined,
+          acceptNewHostKeys: false,
+          commandTimeoutMs: 1_000,
+          concurrency: 1,
+        })
       } else {
         const path = resolveInventoryPath(flags.inventory)
         const inventory =
           flags.inventory || existsSync(path)
             ? loadInventory(path)
-            : inventoryFromNodes([], 'no inventory (a real run discovers nodes with openstack compute service/network agent/hypervisor list)')
+            : inventoryFromNodes(
+                [],
+                'no inventory (a real run discovers nodes with openstack compute service/network agent/hypervisor list)',
+              )
         source = createLiveSource(inventory)
       }
     } catch (error) {

@@ -38,17 +38,30 @@ class DryRun extends Error {}
  * Gathers that need a fact from an earlier wave cannot be built without running that wave; they are
  * listed as their templates with what they wait for.
  */
-export async function planDryRun(playbook: Playbook, source: EvidenceSource, target: string | null): Promise<DryRunPlan> {
+export async function planDryRun(
+  playbook: Playbook,
+  source: EvidenceSource,
+  target: string | null,
+): Promise<DryRunPlan> {
   const now: PlannedCommand[] = []
   const diagnosis = await runPlaybook(playbook, source, {
     target,
     signal: AbortSignal.abort(new DryRun('dry run')),
-    onGathered: (g) => now.push({node: g.node, command: describeNow(g.request), allowed: checkRequest(g.request).ok}),
+    onGathered: (g) =>
+      now.push({node: g.node, command: describeNow(g.request), allowed: checkRequest(g.request).ok}),
   })
   const later = diagnosis.phases
     .flatMap((phase) => phase.gathered)
     .filter((o) => o.status === 'skipped')
-    .map((o) => ({id: o.id, on: o.node, command: o.command, reason: (o.error ?? 'waits for earlier results').replace(/, which could not be gathered$/, ' from an earlier step')}))
+    .map((o) => ({
+      id: o.id,
+      on: o.node,
+      command: o.command,
+      reason: (o.error ?? 'waits for earlier results').replace(
+        /, which could not be gathered$/,
+        ' from an earlier step',
+      ),
+    }))
   return {playbook: playbook.id, target, source: source.description, now: dedupe(now), later}
 }
 
@@ -82,7 +95,8 @@ export function renderDryRun(plan: DryRunPlan): string {
   for (const c of plan.now) byNode.set(c.node, [...(byNode.get(c.node) ?? []), c])
   for (const [node, commands] of byNode) {
     out.push(`  ${node}`)
-    for (const c of commands) out.push(`    ${c.command}${c.allowed ? '' : '   [refused by the read-only guard: would not be sent]'}`)
+    for (const c of commands)
+      out.push(`    ${c.command}${c.allowed ? '' : '   [refused by the read-only guard: would not be sent]'}`)
   }
   if (plan.later.length > 0) {
     out.push('', `Would run once earlier results are known (${plan.later.length}, as templates):`)

@@ -111,9 +111,16 @@ export class Gatherer {
     const stopped = new Promise<Gathered>((resolve) => {
       onAbort = () =>
         resolve(
-          notGathered(job.node, job.request, 'timeout', 'cloudtriage', `still running when ${stopReason(signal)}; abandoned`, {
-            durationMs: Date.now() - started,
-          }),
+          notGathered(
+            job.node,
+            job.request,
+            'timeout',
+            'cloudtriage',
+            `still running when ${stopReason(signal)}; abandoned`,
+            {
+              durationMs: Date.now() - started,
+            },
+          ),
         )
       signal.addEventListener('abort', onAbort, {once: true})
     })

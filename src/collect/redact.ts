@@ -54,13 +54,14 @@ const RULES: readonly Rule[] = [
     // prefix, a JSON-less debug line): the value runs to the next whitespace.
     name: 'inline-secret-assignment',
     pattern:
-      /(?<=[\s,;(\[{])(([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|_key|apikey|api_key|credential|auth_key|_pass|sst_auth)[A-Za-z0-9_.-]*)\s?[=:]\s?)(?!\*\*\*)([^\s,;)\]}]+)/gi,
+      /(?<=[\s,;([{])(([A-Za-z0-9_.-]*(?:password|passwd|passphrase|secret|_key|apikey|api_key|credential|auth_key|_pass|sst_auth)[A-Za-z0-9_.-]*)\s?[=:]\s?)(?!\*\*\*)([^\s,;)\]}]+)/gi,
     replace: (match, head, key) => (SETTING_NOT_SECRET.test(key) ? match : `${head}${REDACTED}`),
   },
   {
     // HTTP headers carrying tokens: X-Auth-Token, X-Subject-Token, X-Service-Token, Authorization.
     name: 'token-header',
-    pattern: /((?:X-Auth-Token|X-Subject-Token|X-Service-Token|Authorization)["']?\s*[:=]\s*["']?(?:Bearer |Basic )?)([^\s"',}]+)/gi,
+    pattern:
+      /((?:X-Auth-Token|X-Subject-Token|X-Service-Token|Authorization)["']?\s*[:=]\s*["']?(?:Bearer |Basic )?)([^\s"',}]+)/gi,
     replace: (_m, head) => `${head}${REDACTED}`,
   },
   {
@@ -84,7 +85,8 @@ const RULES: readonly Rule[] = [
     // JSON bodies in debug logs: "password": "x", "token": {"id": "x"} is covered by the header rule's
     // neighbour below; keep both quoted forms.
     name: 'json-secret',
-    pattern: /("(?:password|secret|token|admin_password|auth_token|api_key|passwd)"\s*:\s*")((?:[^"\\]|\\.)*)"/gi,
+    pattern:
+      /("(?:password|secret|token|admin_password|auth_token|api_key|passwd)"\s*:\s*")((?:[^"\\]|\\.)*)"/gi,
     replace: (_m, head) => `${head}${REDACTED}"`,
   },
 ]
@@ -93,7 +95,7 @@ const RULES: readonly Rule[] = [
 export function redactSecrets(text: string): string {
   let out = text
   for (const rule of RULES) {
-    out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string)
+    out = out.replace(rule.pattern, rule.replace)
   }
   return out
 }

@@ -31,7 +31,12 @@ describe('a dry run', () => {
   it('lists the exact first-wave commands per node and the later ones as templates, contacting no node', async () => {
     const {playbook} = await loadBuiltinPlaybook('vm-ssh-fail')
     const inventory = parseInventory(
-      ['defaults: {user: root}', 'nodes:', `  - {name: compute-0, host: 127.0.0.1, port: ${port}, roles: [compute]}`, ''].join('\n'),
+      [
+        'defaults: {user: root}',
+        'nodes:',
+        `  - {name: compute-0, host: 127.0.0.1, port: ${port}, roles: [compute]}`,
+        '',
+      ].join('\n'),
       '/tmp/inventory.yaml',
       {sshConfigPath: '/nonexistent'},
     )
@@ -40,9 +45,19 @@ describe('a dry run', () => {
     await source.close()
 
     expect(connections).toBe(0)
-    expect(plan.now).toContainEqual({node: 'api', command: 'openstack server show web-1 -f json', allowed: true})
+    expect(plan.now).toContainEqual({
+      node: 'api',
+      command: 'openstack server show web-1 -f json',
+      allowed: true,
+    })
     expect(plan.now.every((c) => c.allowed)).toBe(true)
-    expect(plan.later).toContainEqual(expect.objectContaining({id: 'flows', on: '{{ $server.host }}', command: 'ovs-ofctl dump-flows br-int'}))
+    expect(plan.later).toContainEqual(
+      expect.objectContaining({
+        id: 'flows',
+        on: '{{ $server.host }}',
+        command: 'ovs-ofctl dump-flows br-int',
+      }),
+    )
     // Every gather of the playbook is accounted for, now or later.
     const gathers = playbook.phases.flatMap((p) => p.gather) // discover runs only without a target
     expect(plan.now.length + plan.later.length).toBeGreaterThanOrEqual(gathers.length)

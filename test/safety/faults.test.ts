@@ -20,7 +20,15 @@ import {runPlaybook} from '../../src/playbook/run-playbook.js'
 import {renderMarkdown} from '../../src/report/markdown.js'
 import {createLiveSource} from '../../src/sources/live-source.js'
 import {DEFAULT_SSH_SETTINGS, SshNode} from '../../src/sources/ssh/ssh-node.js'
-import {generateKeyPair, makeTempDir, sshdAvailable, SSHD_SKIP_REASON, startSshd, type KeyPair, type TestSshd} from '../support/sshd.js'
+import {
+  generateKeyPair,
+  makeTempDir,
+  sshdAvailable,
+  SSHD_SKIP_REASON,
+  startSshd,
+  type KeyPair,
+  type TestSshd,
+} from '../support/sshd.js'
 
 if (!sshdAvailable) console.warn(`skipping the fault tests: ${SSHD_SKIP_REASON}`)
 
@@ -109,7 +117,15 @@ describe.skipIf(!sshdAvailable)('faults survived', () => {
     const knownHosts = join(dir, 'known_hosts')
     const changed = join(dir, 'known_hosts_changed')
     const strangerKey = `[127.0.0.1]:${stranger.port} ${stranger.hostKey.publicLine}`
-    writeFileSync(knownHosts, [`[127.0.0.1]:${good.port} ${good.hostKey.publicLine}`, strangerKey, `[127.0.0.1]:${relay.port} ${good.hostKey.publicLine}`, ''].join('\n'))
+    writeFileSync(
+      knownHosts,
+      [
+        `[127.0.0.1]:${good.port} ${good.hostKey.publicLine}`,
+        strangerKey,
+        `[127.0.0.1]:${relay.port} ${good.hostKey.publicLine}`,
+        '',
+      ].join('\n'),
+    )
     // The same address, recorded with some other machine's key: what a reinstalled (or spoofed) node looks like.
     writeFileSync(changed, `[127.0.0.1]:${good.port} ${stranger.hostKey.publicLine}\n`)
     return parseInventory(
@@ -135,7 +151,10 @@ describe.skipIf(!sshdAvailable)('faults survived', () => {
     const started = Date.now()
     const interrupt = new AbortController()
     try {
-      const d = await runPlaybook(playbook, source, {target: null, signal: runSignal(interrupt.signal, deadlineSeconds)})
+      const d = await runPlaybook(playbook, source, {
+        target: null,
+        signal: runSignal(interrupt.signal, deadlineSeconds),
+      })
       return {d, seconds: (Date.now() - started) / 1000}
     } finally {
       await source.close()
@@ -159,24 +178,29 @@ describe.skipIf(!sshdAvailable)('faults survived', () => {
     // The hanging read on the healthy node: stopped at its own 1.5 s timeout.
     expect(outcomes.find((g) => g.id === 'stuck')).toMatchObject({node: 'good', status: 'timeout'})
     const report = renderMarkdown(d)
-    for (const node of ['refused', 'blackholed', 'wrong-key', 'changed-key']) expect(report).toContain(`| ${node} |`)
+    for (const node of ['refused', 'blackholed', 'wrong-key', 'changed-key'])
+      expect(report).toContain(`| ${node} |`)
     expect(d.complete).toBe(false)
     expect(exitCodeFor(d)).toBe(3)
     expect(seconds).toBeLessThan(12)
-    const durations = Object.fromEntries(outcomes.filter((g) => g.id === 'loadavg').map((g) => [g.node, g.durationMs]))
+    const durations = Object.fromEntries(
+      outcomes.filter((g) => g.id === 'loadavg').map((g) => [g.node, g.durationMs]),
+    )
     // The relay makes the slow node's read about 10× slower (measured ratio printed below; at least 3×
     // even on a loaded CI box), and the healthy node's read did not wait for it.
     const ratio = (durations['slow'] ?? 0) / Math.max(1, durations['good'] ?? 0)
     expect(ratio).toBeGreaterThan(3)
     console.info(`faults: slow node ${ratio.toFixed(1)}× slower than the healthy one`)
-    console.info(`faults: run of 6 nodes (4 failing, 1 slow) in ${seconds.toFixed(1)} s, read durations ms ${JSON.stringify(durations)}`)
+    console.info(
+      `faults: run of 6 nodes (4 failing, 1 slow) in ${seconds.toFixed(1)} s, read durations ms ${JSON.stringify(durations)}`,
+    )
   }, 60_000)
 
   it('ends at the overall deadline and names what it abandoned, exit 3', async () => {
     const {d, seconds} = await run(1)
     expect(seconds).toBeLessThan(3)
     expect(reasonOn(d, 'slow')).toContain("the run's overall deadline (1 s) passed")
-    expect(d.missing.some((m) => m.reason.includes("deadline (1 s) passed"))).toBe(true)
+    expect(d.missing.some((m) => m.reason.includes('deadline (1 s) passed'))).toBe(true)
     expect(exitCodeFor(d)).toBe(3)
     console.info(`faults: deadline 1 s, run ended after ${seconds.toFixed(2)} s`)
   }, 60_000)
@@ -184,7 +208,12 @@ describe.skipIf(!sshdAvailable)('faults survived', () => {
   it('reports a session killed mid-command as failed, quickly, and the next command reconnects', async () => {
     const node = new SshNode(
       {name: 'dropper', host: '127.0.0.1', port: good.port, user: 'root', identityFiles: [key.privatePath]},
-      {...DEFAULT_SSH_SETTINGS, knownHostsPath: good.knownHostsPath, agentSocket: undefined, connectTimeoutMs: 5_000},
+      {
+        ...DEFAULT_SSH_SETTINGS,
+        knownHostsPath: good.knownHostsPath,
+        agentSocket: undefined,
+        connectTimeoutMs: 5_000,
+      },
     )
     try {
       expect((await node.gather({kind: 'command', argv: ['uname']})).status).toBe('ok')
@@ -204,7 +233,9 @@ describe.skipIf(!sshdAvailable)('faults survived', () => {
       expect(result.error).toContain('dropper')
       expect(seconds).toBeLessThan(10)
       expect((await node.gather({kind: 'command', argv: ['uname']})).status).toBe('ok')
-      console.info(`faults: connection killed mid-command, reported as ${result.status} after ${seconds.toFixed(1)} s: ${result.error}`)
+      console.info(
+        `faults: connection killed mid-command, reported as ${result.status} after ${seconds.toFixed(1)} s: ${result.error}`,
+      )
     } finally {
       await node.close()
     }
@@ -213,10 +244,18 @@ describe.skipIf(!sshdAvailable)('faults survived', () => {
   it('keeps the head of output over the cap and marks it truncated', async () => {
     const node = new SshNode(
       {name: 'chatty', host: '127.0.0.1', port: good.port, user: 'root', identityFiles: [key.privatePath]},
-      {...DEFAULT_SSH_SETTINGS, knownHostsPath: good.knownHostsPath, agentSocket: undefined, outputCapBytes: 2_000},
+      {
+        ...DEFAULT_SSH_SETTINGS,
+        knownHostsPath: good.knownHostsPath,
+        agentSocket: undefined,
+        outputCapBytes: 2_000,
+      },
     )
     try {
-      const result = await node.gather({kind: 'command', argv: ['cat', '/proc/self/maps', '/proc/self/smaps']})
+      const result = await node.gather({
+        kind: 'command',
+        argv: ['cat', '/proc/self/maps', '/proc/self/smaps'],
+      })
       expect(result).toMatchObject({status: 'ok', truncated: true})
       expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(2_000)
     } finally {

@@ -14,14 +14,26 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Gathered} from '../../src/model/evidence.js'
 import {gatherLocally} from '../../src/sources/local/local-exec.js'
 import {DEFAULT_SSH_SETTINGS, SshNode} from '../../src/sources/ssh/ssh-node.js'
-import {generateKeyPair, makeTempDir, sshdAvailable, SSHD_SKIP_REASON, startSshd, type TestSshd} from '../support/sshd.js'
+import {
+  generateKeyPair,
+  makeTempDir,
+  sshdAvailable,
+  SSHD_SKIP_REASON,
+  startSshd,
+  type TestSshd,
+} from '../support/sshd.js'
 
 const SEED = Number(process.env['CLOUDTRIAGE_FUZZ_SEED'] ?? 6061)
 const dir = makeTempDir('injection')
 const CANARY = join(dir, 'CANARY')
 /** Relative redirections land in the login directory of the remote (and local) user. */
 const RELATIVE_CANARY = 'cloudtriage-injection-canary'
-const canaries = [CANARY, join(homedir(), RELATIVE_CANARY), join('/root', RELATIVE_CANARY), join(process.cwd(), RELATIVE_CANARY)]
+const canaries = [
+  CANARY,
+  join(homedir(), RELATIVE_CANARY),
+  join('/root', RELATIVE_CANARY),
+  join(process.cwd(), RELATIVE_CANARY),
+]
 
 function prng(seed: number): () => number {
   let a = seed >>> 0
@@ -67,24 +79,64 @@ const PAYLOADS = [
   `'$(touch ${CANARY})'`,
   `\\$(touch ${CANARY})`,
 ]
-const PREFIXES = ['', '-', '--', '-rf ', '--output=', '-e', '--help ', ' ', '\t', 'web-1', "'", '"', '\\', '$', '`', '%s%n%x', 'ä']
-const SUFFIXES = ['', ' ', '\\', "'", '"', '#', ' #', '\u202e', '\u200b', '🙂', 'é', 'ｅｃｈｏ', '\u0085', '\u2028', '$', '&']
+const PREFIXES = [
+  '',
+  '-',
+  '--',
+  '-rf ',
+  '--output=',
+  '-e',
+  '--help ',
+  ' ',
+  '\t',
+  'web-1',
+  "'",
+  '"',
+  '\\',
+  '$',
+  '`',
+  '%s%n%x',
+  'ä',
+]
+const SUFFIXES = [
+  '',
+  ' ',
+  '\\',
+  "'",
+  '"',
+  '#',
+  ' #',
+  '\u202e',
+  '\u200b',
+  '🙂',
+  'é',
+  'ｅｃｈｏ',
+  '\u0085',
+  '\u2028',
+  '$',
+  '&',
+]
 
 function hostileValues(): {values: string[]; withNul: string[]} {
   const random = prng(SEED)
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
   const values = new Set<string>()
   // Every payload under every prefix: the systematic part.
   for (const payload of PAYLOADS) for (const prefix of PREFIXES) values.add(`${prefix}${payload}`)
   // Random combinations of two payloads, prefixes and suffixes: the fuzz part.
-  while (values.size < 1_150) values.add(`${pick(PREFIXES)}${pick(PAYLOADS)}${pick(SUFFIXES)}${pick(PAYLOADS)}${pick(SUFFIXES)}`)
+  while (values.size < 1_150)
+    values.add(`${pick(PREFIXES)}${pick(PAYLOADS)}${pick(SUFFIXES)}${pick(PAYLOADS)}${pick(SUFFIXES)}`)
   // Very long values: 4 KiB up to 100 KiB of payloads.
   for (const size of [4_096, 16_384, 65_536, 100_000]) {
     let long = ''
     while (long.length < size) long += pick(PAYLOADS)
     values.add(long.slice(0, size))
   }
-  const withNul = [...values].slice(0, 60).map((v, i) => (i % 3 === 0 ? `\0${v}` : i % 3 === 1 ? `${v}\0touch ${CANARY}` : `${v.slice(0, 5)}\0${v.slice(5)}`))
+  const withNul = [...values]
+    .slice(0, 60)
+    .map((v, i) =>
+      i % 3 === 0 ? `\0${v}` : i % 3 === 1 ? `${v}\0touch ${CANARY}` : `${v.slice(0, 5)}\0${v.slice(5)}`,
+    )
   return {values: [...values], withNul}
 }
 
@@ -122,7 +174,9 @@ function expectNoCanary(): void {
 
 function expectVerbatim(results: readonly Gathered[]): void {
   const wrong = results.flatMap((r, i) =>
-    r.status === 'ok' && r.exitCode === 0 && r.stdout === `${values[i]}\n` ? [] : [{value: values[i]?.slice(0, 80), status: r.status, error: r.error, out: r.stdout.slice(0, 80)}],
+    r.status === 'ok' && r.exitCode === 0 && r.stdout === `${values[i]}\n`
+      ? []
+      : [{value: values[i]?.slice(0, 80), status: r.status, error: r.error, out: r.stdout.slice(0, 80)}],
   )
   expect(wrong).toEqual([])
 }
@@ -141,11 +195,19 @@ describe('injection fuzz', () => {
     const results: Gathered[] = []
     // Batches of 16: fast enough, gentle on a shared 2-core machine.
     for (let i = 0; i < values.length; i += 16) {
-      results.push(...(await Promise.all(values.slice(i, i + 16).map((v) => gatherLocally('api', {kind: 'command', argv: ['date', dateArg(v)]})))))
+      results.push(
+        ...(await Promise.all(
+          values
+            .slice(i, i + 16)
+            .map((v) => gatherLocally('api', {kind: 'command', argv: ['date', dateArg(v)]})),
+        )),
+      )
     }
     expectVerbatim(results)
     expectNoCanary()
-    console.info(`injection fuzz, local: ${values.length} hostile values in ${((Date.now() - started) / 1000).toFixed(1)} s, canary never created`)
+    console.info(
+      `injection fuzz, local: ${values.length} hostile values in ${((Date.now() - started) / 1000).toFixed(1)} s, canary never created`,
+    )
   })
 
   it('refuses values with NUL locally before running anything, never truncating them', async () => {
@@ -169,7 +231,13 @@ describe.skipIf(!sshdAvailable)('injection fuzz over real SSH', () => {
     sshd = await startSshd({authorizedKeys: [key.publicLine]})
     node = new SshNode(
       {name: 'fuzz-node', host: '127.0.0.1', port: sshd.port, user: 'root', identityFiles: [key.privatePath]},
-      {...DEFAULT_SSH_SETTINGS, knownHostsPath: sshd.knownHostsPath, agentSocket: undefined, connectTimeoutMs: 5_000, channelsPerConnection: 8},
+      {
+        ...DEFAULT_SSH_SETTINGS,
+        knownHostsPath: sshd.knownHostsPath,
+        agentSocket: undefined,
+        connectTimeoutMs: 5_000,
+        channelsPerConnection: 8,
+      },
     )
   })
   afterAll(async () => {
@@ -184,11 +252,20 @@ describe.skipIf(!sshdAvailable)('injection fuzz over real SSH', () => {
     const started = Date.now()
     const batches = batchByLength(values, 4_000)
     const greps = await Promise.all(
-      batches.map((batch) => node.gather({kind: 'command', argv: ['grep', '-F', ...batch.flatMap((v) => ['-e', v]), '/proc/loadavg']})),
+      batches.map((batch) =>
+        node.gather({
+          kind: 'command',
+          argv: ['grep', '-F', ...batch.flatMap((v) => ['-e', v]), '/proc/loadavg'],
+        }),
+      ),
     )
-    const dates = await Promise.all(batches.map((batch) => node.gather({kind: 'command', argv: ['date', dateArg(batch.join(SEP))]})))
+    const dates = await Promise.all(
+      batches.map((batch) => node.gather({kind: 'command', argv: ['date', dateArg(batch.join(SEP))]})),
+    )
     const seconds = (Date.now() - started) / 1000
-    expect(greps.map((g) => `${g.status} ${g.exitCode}`).filter((s) => s !== 'ok 0' && s !== 'ok 1')).toEqual([])
+    expect(greps.map((g) => `${g.status} ${g.exitCode}`).filter((s) => s !== 'ok 0' && s !== 'ok 1')).toEqual(
+      [],
+    )
     const arrived = dates.flatMap((d) => d.stdout.replace(/\n$/, '').split(SEP))
     expect(arrived.length).toBe(values.length)
     expect(arrived.filter((v, i) => v !== values[i]).map((v) => v.slice(0, 80))).toEqual([])

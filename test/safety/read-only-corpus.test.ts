@@ -235,24 +235,35 @@ describe('the read-only corpus', () => {
     expect(checkPlaybookCommand(argv).ok).toBe(false)
   })
 
-  it.each(UNSAFE_READS.map((argv) => [argv.join(' '), argv]))('refuses the endless or secret read %s', (_n, argv) => {
-    expect(checkArgv(argv).ok).toBe(false)
-  })
+  it.each(UNSAFE_READS.map((argv) => [argv.join(' '), argv]))(
+    'refuses the endless or secret read %s',
+    (_n, argv) => {
+      expect(checkArgv(argv).ok).toBe(false)
+    },
+  )
 
-  it.each(SHELL_SMUGGLING.map((argv) => [JSON.stringify(argv), argv]))('refuses shell syntax in a playbook command: %s', (_n, argv) => {
-    expect(checkPlaybookCommand(argv).ok).toBe(false)
-  })
+  it.each(SHELL_SMUGGLING.map((argv) => [JSON.stringify(argv), argv]))(
+    'refuses shell syntax in a playbook command: %s',
+    (_n, argv) => {
+      expect(checkPlaybookCommand(argv).ok).toBe(false)
+    },
+  )
 
-  it.each(READ_ONLY_SHAPES.map((argv) => [argv.join(' '), argv]))('allows the read-only shape %s', (_n, argv) => {
-    expect(checkArgv(argv)).toEqual({ok: true})
-    expect(checkPlaybookCommand(argv)).toEqual({ok: true})
-  })
+  it.each(READ_ONLY_SHAPES.map((argv) => [argv.join(' '), argv]))(
+    'allows the read-only shape %s',
+    (_n, argv) => {
+      expect(checkArgv(argv)).toEqual({ok: true})
+      expect(checkPlaybookCommand(argv)).toEqual({ok: true})
+    },
+  )
 
   it('holds at least 50 mutating commands and 120 refusals in all (figures in docs/SAFETY.md)', () => {
     expect(MUTATING.length).toBeGreaterThanOrEqual(50)
     const refused = MUTATING.length + UNSAFE_READS.length + SHELL_SMUGGLING.length
     expect(refused).toBeGreaterThanOrEqual(120)
-    console.info(`read-only corpus: ${MUTATING.length} mutating + ${UNSAFE_READS.length} unsafe reads + ${SHELL_SMUGGLING.length} shell smuggling = ${refused} refused; ${READ_ONLY_SHAPES.length} read-only shapes allowed`)
+    console.info(
+      `read-only corpus: ${MUTATING.length} mutating + ${UNSAFE_READS.length} unsafe reads + ${SHELL_SMUGGLING.length} shell smuggling = ${refused} refused; ${READ_ONLY_SHAPES.length} read-only shapes allowed`,
+    )
   })
 })
 
@@ -260,7 +271,8 @@ describe('the read-only corpus', () => {
 function playbookWith(command: string): {text: string; line: number} {
   const lines = readFileSync('playbooks/vm-ssh-fail.yaml', 'utf8').split('\n')
   const at = lines.findIndex((l) => l.trim() === 'command: [cat, /proc/loadavg]')
-  if (at < 0) throw new Error('playbooks/vm-ssh-fail.yaml no longer gathers cat /proc/loadavg; pick another line')
+  if (at < 0)
+    throw new Error('playbooks/vm-ssh-fail.yaml no longer gathers cat /proc/loadavg; pick another line')
   lines[at] = (lines[at] ?? '').replace('[cat, /proc/loadavg]', command)
   return {text: lines.join('\n'), line: at + 1}
 }
@@ -284,7 +296,9 @@ describe('a playbook with a mutating command', () => {
       thrown = error
     }
     expect(thrown).toBeInstanceOf(InputError)
-    expect((thrown as InputError).message).toMatch(new RegExp(`^playbooks/hostile\\.yaml:${line}:\\d+: not read-only: `))
+    expect((thrown as InputError).message).toMatch(
+      new RegExp(`^playbooks/hostile\\.yaml:${line}:\\d+: not read-only: `),
+    )
     expect((thrown as InputError).message).toContain(why)
   })
 })
@@ -299,8 +313,17 @@ describe('the execution-time re-check', () => {
       error: 'refused by the read-only guard: touch is not on the read-only allowlist',
     })
     const secret: EvidenceRequest = {kind: 'file', path: '/etc/shadow'}
-    expect(refuseUnlessReadOnly('compute-0', secret, ['cat', '/etc/shadow'], 'ssh compute-0')?.status).toBe('refused')
-    expect(refuseUnlessReadOnly('compute-0', {kind: 'command', argv: ['cat', '/proc/loadavg']}, ['cat', '/proc/loadavg'], 'x')).toBeUndefined()
+    expect(refuseUnlessReadOnly('compute-0', secret, ['cat', '/etc/shadow'], 'ssh compute-0')?.status).toBe(
+      'refused',
+    )
+    expect(
+      refuseUnlessReadOnly(
+        'compute-0',
+        {kind: 'command', argv: ['cat', '/proc/loadavg']},
+        ['cat', '/proc/loadavg'],
+        'x',
+      ),
+    ).toBeUndefined()
   })
 
   it('refuses in local execution without running anything (the canary is never created)', async () => {
@@ -327,7 +350,9 @@ describe('the execution-time re-check', () => {
       close: () => Promise.resolve(),
     }
     const gatherer = new Gatherer(careless)
-    const results = await gatherer.gatherAll(MUTATING.map((argv) => ({node: 'compute-0', request: {kind: 'command', argv}})))
+    const results = await gatherer.gatherAll(
+      MUTATING.map((argv) => ({node: 'compute-0', request: {kind: 'command', argv}})),
+    )
     expect(results.every((r) => r.status === 'refused')).toBe(true)
     expect(asked).toEqual([])
     expect(gatherer.audit).toHaveLength(MUTATING.length)

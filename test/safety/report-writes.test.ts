@@ -74,14 +74,24 @@ beforeAll(async () => {
   dir = makeTempDir('report-writes')
   bundleDir = join(dir, 'bundle')
   const replay = await openCaptureReplay('fixtures/golden/vm-ssh-fail/ovs_agent_down', LAB_NODES)
-  const writer = await createBundleWriter(bundleDir, {tool: {name: 'cloudtriage', version: 'test'}, playbook: 'vm-ssh-fail', target: 'vm-healthy-1'})
+  const writer = await createBundleWriter(bundleDir, {
+    tool: {name: 'cloudtriage', version: 'test'},
+    playbook: 'vm-ssh-fail',
+    target: 'vm-healthy-1',
+  })
   const source = recordingSource(leaky(replay), writer)
   d = await runPlaybook(loaded.playbook, source, {target: 'vm-healthy-1', onGathered: (g) => raw.push(g)})
   await writer.finish({complete: d.complete})
   // Cited evidence is the report's largest hostile surface: make sure hostile text sits in an excerpt.
   const top = d.suspects[0]
   if (top && top.evidence[0]) {
-    d = {...d, suspects: [{...top, evidence: [{...top.evidence[0], excerpt: `${top.evidence[0].excerpt}\n${HOSTILE}`}]}, ...d.suspects.slice(1)]}
+    d = {
+      ...d,
+      suspects: [
+        {...top, evidence: [{...top.evidence[0], excerpt: `${top.evidence[0].excerpt}\n${HOSTILE}`}]},
+        ...d.suspects.slice(1),
+      ],
+    }
   }
 })
 afterAll(() => rmSync(dir, {recursive: true, force: true}))
@@ -96,7 +106,8 @@ function filesUnder(root: string): string[] {
 describe('redaction before any write', () => {
   it('leaves no secret in what the gatherer hands on, though the source leaked them', () => {
     expect(raw.length).toBeGreaterThan(10)
-    for (const g of raw) for (const s of SECRETS) expect(`${g.stdout}${g.stderr}${g.error ?? ''}`).not.toContain(s)
+    for (const g of raw)
+      for (const s of SECRETS) expect(`${g.stdout}${g.stderr}${g.error ?? ''}`).not.toContain(s)
   })
 
   it('leaves no secret in the bundle on disk, in any file', () => {
@@ -113,7 +124,12 @@ describe('redaction before any write', () => {
     const html = join(dir, 'report.html')
     await writeAtomically(md, renderMarkdown(d))
     await writeAtomically(html, renderHtml(d))
-    const outputs = [readFileSync(md, 'utf8'), readFileSync(html, 'utf8'), JSON.stringify(toJsonResult(d)), renderTerminal(d, {color: true})]
+    const outputs = [
+      readFileSync(md, 'utf8'),
+      readFileSync(html, 'utf8'),
+      JSON.stringify(toJsonResult(d)),
+      renderTerminal(d, {color: true}),
+    ]
     for (const text of outputs) for (const s of SECRETS) expect(text).not.toContain(s)
     expect(readFileSync(md, 'utf8')).toContain('## Audit log')
   })
@@ -122,7 +138,8 @@ describe('redaction before any write', () => {
     const entry = d.audit.find((a) => a.status === 'ok')
     const g = raw.find((r) => r.status === 'ok' && r.node === entry?.node)
     expect(entry && g).toBeTruthy()
-    const redactedHash = (x: Gathered): string => createHash('sha256').update(x.stdout).update('\u0000').update(x.stderr).digest('hex')
+    const redactedHash = (x: Gathered): string =>
+      createHash('sha256').update(x.stdout).update('\u0000').update(x.stderr).digest('hex')
     expect(d.audit.map((a) => a.outputSha256)).toContain(redactedHash(g as Gathered))
   })
 })
@@ -139,7 +156,9 @@ describe('the audit log', () => {
     }
     const md = renderMarkdown(d)
     expect(md).toContain('| node | command | status | exit | ms | output sha256 |')
-    expect(md.split('\n').filter((l) => /^\| \S+ \| `/.test(l) && /\| [0-9a-f]{12} \|$/.test(l))).toHaveLength(d.audit.length)
+    expect(
+      md.split('\n').filter((l) => /^\| \S+ \| `/.test(l) && /\| [0-9a-f]{12} \|$/.test(l)),
+    ).toHaveLength(d.audit.length)
     expect((toJsonResult(d)['audit'] as unknown[]).length).toBe(d.audit.length)
   })
 
@@ -159,7 +178,7 @@ describe('hostile evidence in reports', () => {
     expect(html).not.toMatch(/<img/i)
     expect(html).not.toContain('\u001b')
     expect(html).not.toContain('\u0007')
-    expect(html).toContain("Content-Security-Policy")
+    expect(html).toContain('Content-Security-Policy')
   })
 
   it('sends no escape sequence from evidence to the terminal: only its own colours when on a TTY, none when piped', () => {
@@ -172,6 +191,7 @@ describe('hostile evidence in reports', () => {
     expect(coloured).not.toContain('\u001b[31mRED') // the node's own colour code never arrives
     expect(coloured).not.toContain('\u0007')
     // Whatever escapes are there are SGR colours only.
+    // eslint-disable-next-line no-control-regex
     expect(coloured.match(/\u001b\[[0-9;]*[A-Za-z]/g)?.every((s) => s.endsWith('m')) ?? true).toBe(true)
   })
 

@@ -47,7 +47,11 @@ interface SecretCase {
   readonly keeps: readonly string[]
 }
 
-function conf(name: string, make: (pw: string) => {text: string; keeps: string[]}, secret = confPassword): SecretCase[] {
+function conf(
+  name: string,
+  make: (pw: string) => {text: string; keeps: string[]},
+  secret = confPassword,
+): SecretCase[] {
   return [0, 1, 2].map((i) => {
     const pw = secret()
     const {text, keeps} = make(pw)
@@ -67,7 +71,10 @@ const pemKeys = (): SecretCase[] => {
     })
   }
   const rsa = generateKeyPairSync('rsa', {modulusLength: 2048})
-  add('RSA key, PKCS#1 (BEGIN RSA PRIVATE KEY)', rsa.privateKey.export({type: 'pkcs1', format: 'pem'}) as string)
+  add(
+    'RSA key, PKCS#1 (BEGIN RSA PRIVATE KEY)',
+    rsa.privateKey.export({type: 'pkcs1', format: 'pem'}) as string,
+  )
   add('RSA key, PKCS#8 (BEGIN PRIVATE KEY)', rsa.privateKey.export({type: 'pkcs8', format: 'pem'}) as string)
   add(
     'RSA key, encrypted PKCS#8 (BEGIN ENCRYPTED PRIVATE KEY)',
@@ -82,22 +89,38 @@ const pemKeys = (): SecretCase[] => {
 
 const SECRETS: readonly SecretCase[] = [
   // nova.conf / neutron.conf / cinder.conf / keystone.conf
-  ...conf('nova.conf [database] connection', (pw) => ({
-    text: `[database]\nconnection = mysql+pymysql://nova:${pw}@controller/nova\nmax_pool_size = 5\n`,
-    keeps: ['mysql+pymysql://nova:', '@controller/nova', 'max_pool_size = 5'],
-  }), urlPassword),
-  ...conf('nova.conf [api_database] connection with port and charset', (pw) => ({
-    text: `[api_database]\nconnection = mysql+pymysql://nova_api:${pw}@controller-0.internalapi.localdomain:3306/nova_api?read_default_file=/etc/my.cnf.d/tripleo.cnf&read_default_group=tripleo\n`,
-    keeps: ['@controller-0.internalapi.localdomain:3306/nova_api'],
-  }), urlPassword),
-  ...conf('nova.conf transport_url', (pw) => ({
-    text: `[DEFAULT]\nmy_ip = 10.0.0.31\ntransport_url = rabbit://openstack:${pw}@controller:5672/\n`,
-    keeps: ['rabbit://openstack:', '@controller:5672/', 'my_ip = 10.0.0.31'],
-  }), urlPassword),
-  ...conf('transport_url with three rabbit hosts', (pw) => ({
-    text: `transport_url=rabbit://guest:${pw}@controller-0.internalapi.localdomain:5672,guest:${pw}@controller-1.internalapi.localdomain:5672,guest:${pw}@controller-2.internalapi.localdomain:5672/?ssl=0\n`,
-    keeps: ['controller-2.internalapi.localdomain:5672'],
-  }), urlPassword),
+  ...conf(
+    'nova.conf [database] connection',
+    (pw) => ({
+      text: `[database]\nconnection = mysql+pymysql://nova:${pw}@controller/nova\nmax_pool_size = 5\n`,
+      keeps: ['mysql+pymysql://nova:', '@controller/nova', 'max_pool_size = 5'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    'nova.conf [api_database] connection with port and charset',
+    (pw) => ({
+      text: `[api_database]\nconnection = mysql+pymysql://nova_api:${pw}@controller-0.internalapi.localdomain:3306/nova_api?read_default_file=/etc/my.cnf.d/tripleo.cnf&read_default_group=tripleo\n`,
+      keeps: ['@controller-0.internalapi.localdomain:3306/nova_api'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    'nova.conf transport_url',
+    (pw) => ({
+      text: `[DEFAULT]\nmy_ip = 10.0.0.31\ntransport_url = rabbit://openstack:${pw}@controller:5672/\n`,
+      keeps: ['rabbit://openstack:', '@controller:5672/', 'my_ip = 10.0.0.31'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    'transport_url with three rabbit hosts',
+    (pw) => ({
+      text: `transport_url=rabbit://guest:${pw}@controller-0.internalapi.localdomain:5672,guest:${pw}@controller-1.internalapi.localdomain:5672,guest:${pw}@controller-2.internalapi.localdomain:5672/?ssl=0\n`,
+      keeps: ['controller-2.internalapi.localdomain:5672'],
+    }),
+    urlPassword,
+  ),
   ...conf('nova.conf [keystone_authtoken] password', (pw) => ({
     text: `[keystone_authtoken]\nwww_authenticate_uri = http://controller:5000/\nauth_url = http://controller:5000/\nmemcached_servers = controller:11211\nauth_type = password\nproject_domain_name = Default\nuser_domain_name = Default\nproject_name = service\nusername = nova\npassword = ${pw}\n`,
     keeps: ['auth_type = password', 'username = nova', 'password = '],
@@ -110,10 +133,14 @@ const SECRETS: readonly SecretCase[] = [
     text: `[placement]\nregion_name=RegionOne\nusername=placement\npassword=${pw}\n`,
     keeps: ['region_name=RegionOne', 'username=placement'],
   })),
-  ...conf('neutron.conf [database] connection', (pw) => ({
-    text: `[database]\nconnection = mysql+pymysql://neutron:${pw}@controller/neutron\n`,
-    keeps: ['@controller/neutron'],
-  }), urlPassword),
+  ...conf(
+    'neutron.conf [database] connection',
+    (pw) => ({
+      text: `[database]\nconnection = mysql+pymysql://neutron:${pw}@controller/neutron\n`,
+      keeps: ['@controller/neutron'],
+    }),
+    urlPassword,
+  ),
   ...conf('neutron.conf [nova] password', (pw) => ({
     text: `[nova]\nauth_url = http://controller:5000\nauth_type = password\nregion_name = RegionOne\nusername = nova\npassword = ${pw}\n`,
     keeps: ['region_name = RegionOne'],
@@ -122,23 +149,35 @@ const SECRETS: readonly SecretCase[] = [
     text: `[DEFAULT]\nnova_metadata_host = controller\nmetadata_proxy_shared_secret = ${pw}\n`,
     keeps: ['nova_metadata_host = controller'],
   })),
-  ...conf('cinder.conf [database] connection', (pw) => ({
-    text: `[database]\nconnection = mysql+pymysql://cinder:${pw}@controller/cinder\n`,
-    keeps: ['@controller/cinder'],
-  }), urlPassword),
+  ...conf(
+    'cinder.conf [database] connection',
+    (pw) => ({
+      text: `[database]\nconnection = mysql+pymysql://cinder:${pw}@controller/cinder\n`,
+      keeps: ['@controller/cinder'],
+    }),
+    urlPassword,
+  ),
   ...conf('cinder.conf [keystone_authtoken] memcache_secret_key', (pw) => ({
     text: `[keystone_authtoken]\nmemcache_security_strategy = ENCRYPT\nmemcache_secret_key = ${pw}\n`,
     keeps: ['memcache_security_strategy = ENCRYPT'],
   })),
-  ...conf('keystone.conf admin_token', () => ({text: '', keeps: []}), () => hex(20)).map((c) => ({
+  ...conf(
+    'keystone.conf admin_token',
+    () => ({text: '', keeps: []}),
+    () => hex(20),
+  ).map((c) => ({
     ...c,
     text: `[DEFAULT]\nadmin_token = ${c.secrets[0]}\n`,
     keeps: ['admin_token = '],
   })),
-  ...conf('keystone.conf [cache] redis backend_argument', (pw) => ({
-    text: `[cache]\nbackend = dogpile.cache.redis\nbackend_argument = url:redis://:${pw}@controller:6379\n`,
-    keeps: ['backend = dogpile.cache.redis', '@controller:6379'],
-  }), urlPassword),
+  ...conf(
+    'keystone.conf [cache] redis backend_argument',
+    (pw) => ({
+      text: `[cache]\nbackend = dogpile.cache.redis\nbackend_argument = url:redis://:${pw}@controller:6379\n`,
+      keeps: ['backend = dogpile.cache.redis', '@controller:6379'],
+    }),
+    urlPassword,
+  ),
   ...conf('heat.conf stack_domain_admin_password and auth_encryption_key', (pw) => ({
     text: `[DEFAULT]\nstack_domain_admin = heat_domain_admin\nstack_domain_admin_password = ${pw}\n`,
     keeps: ['stack_domain_admin = heat_domain_admin'],
@@ -155,7 +194,11 @@ const SECRETS: readonly SecretCase[] = [
     text: `[galera]\nwsrep_sst_method = rsync\nwsrep_sst_auth = root:${pw}\n`,
     keeps: ['wsrep_sst_method = rsync'],
   })),
-  ...conf('ceph client keyring key', () => ({text: '', keeps: []}), () => `AQ${b64(36)}==`).map((c) => ({
+  ...conf(
+    'ceph client keyring key',
+    () => ({text: '', keeps: []}),
+    () => `AQ${b64(36)}==`,
+  ).map((c) => ({
     ...c,
     text: `[client.cinder]\n\tkey = ${c.secrets[0]}\n\tcaps mon = "profile rbd"\n`,
     keeps: ['[client.cinder]', 'caps mon = "profile rbd"'],
@@ -165,10 +208,14 @@ const SECRETS: readonly SecretCase[] = [
     text: `export OS_PROJECT_DOMAIN_NAME=Default\nexport OS_USERNAME=admin\nexport OS_PASSWORD=${pw}\nexport OS_AUTH_URL=http://controller:5000/v3\n`,
     keeps: ['export OS_USERNAME=admin', 'export OS_AUTH_URL=http://controller:5000/v3'],
   })),
-  ...conf('openrc with a quoted OS_PASSWORD', (pw) => ({
-    text: `export OS_PASSWORD='${pw}'\nexport OS_IDENTITY_API_VERSION=3\n`,
-    keeps: ['export OS_IDENTITY_API_VERSION=3'],
-  }), urlPassword),
+  ...conf(
+    'openrc with a quoted OS_PASSWORD',
+    (pw) => ({
+      text: `export OS_PASSWORD='${pw}'\nexport OS_IDENTITY_API_VERSION=3\n`,
+      keeps: ['export OS_IDENTITY_API_VERSION=3'],
+    }),
+    urlPassword,
+  ),
   ...conf('sos environment file OS_PASSWORD', (pw) => ({
     text: `HOME=/root\nLANG=C.UTF-8\nOS_AUTH_URL=http://controller:5000/v3\nOS_PASSWORD=${pw}\nOS_USERNAME=admin\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\n`,
     keeps: ['OS_USERNAME=admin', 'LANG=C.UTF-8'],
@@ -182,23 +229,39 @@ const SECRETS: readonly SecretCase[] = [
     text: `OS_AUTH_TYPE=v3applicationcredential\nOS_APPLICATION_CREDENTIAL_ID=3f0e2b1c9d8a4e7f8a6b5c4d3e2f1a0b\nOS_APPLICATION_CREDENTIAL_SECRET=${pw}\n`,
     keeps: ['OS_APPLICATION_CREDENTIAL_ID=3f0e2b1c9d8a4e7f8a6b5c4d3e2f1a0b'],
   })),
-  ...conf('ps auxww with openstack --os-password', (pw) => ({
-    text: `root      20331  0.0  0.4 112232 70312 pts/0    S+   06:10   0:01 /usr/bin/python3 /usr/bin/openstack --os-username admin --os-password ${pw} server list\n`,
-    keeps: ['--os-username admin', 'server list'],
-  }), urlPassword),
-  ...conf('ps with mysql -p', (pw) => ({
-    text: `root      4711  0.0  0.0  28324  9876 pts/1    S+   06:12   0:00 mysql -unova -p${pw} nova\n`,
-    keeps: ['mysql -unova -p'],
-  }), urlPassword),
+  ...conf(
+    'ps auxww with openstack --os-password',
+    (pw) => ({
+      text: `root      20331  0.0  0.4 112232 70312 pts/0    S+   06:10   0:01 /usr/bin/python3 /usr/bin/openstack --os-username admin --os-password ${pw} server list\n`,
+      keeps: ['--os-username admin', 'server list'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    'ps with mysql -p',
+    (pw) => ({
+      text: `root      4711  0.0  0.0  28324  9876 pts/1    S+   06:12   0:00 mysql -unova -p${pw} nova\n`,
+      keeps: ['mysql -unova -p'],
+    }),
+    urlPassword,
+  ),
   // clouds.yaml
-  ...conf('clouds.yaml password', (pw) => ({
-    text: `clouds:\n  mycloud:\n    auth:\n      auth_url: http://controller:5000/v3\n      username: admin\n      password: ${pw}\n      project_name: admin\n    region_name: RegionOne\n`,
-    keeps: ['username: admin', 'project_name: admin'],
-  }), urlPassword),
-  ...conf('clouds.yaml quoted password', (pw) => ({
-    text: `      password: "${pw}"\n      user_domain_name: Default\n`,
-    keeps: ['user_domain_name: Default'],
-  }), urlPassword),
+  ...conf(
+    'clouds.yaml password',
+    (pw) => ({
+      text: `clouds:\n  mycloud:\n    auth:\n      auth_url: http://controller:5000/v3\n      username: admin\n      password: ${pw}\n      project_name: admin\n    region_name: RegionOne\n`,
+      keeps: ['username: admin', 'project_name: admin'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    'clouds.yaml quoted password',
+    (pw) => ({
+      text: `      password: "${pw}"\n      user_domain_name: Default\n`,
+      keeps: ['user_domain_name: Default'],
+    }),
+    urlPassword,
+  ),
   ...conf('clouds.yaml application_credential_secret', (pw) => ({
     text: `    auth_type: v3applicationcredential\n    auth:\n      application_credential_secret: ${pw}\n`,
     keeps: ['auth_type: v3applicationcredential'],
@@ -224,23 +287,39 @@ const SECRETS: readonly SecretCase[] = [
     text: `{\n  "expires": "2024-05-01T11:00:00+0000",\n  "id": "${c.secrets[0]}",\n  "project_id": "0c7a3f5e1d2b4c6a8e9f0a1b2c3d4e5f"\n}\n`,
     keeps: ['"project_id": "0c7a3f5e1d2b4c6a8e9f0a1b2c3d4e5f"'],
   })),
-  ...conf('Authorization: Basic header', () => ({text: '', keeps: []}), () => Buffer.from(`admin:${urlPassword()}`).toString('base64')).map((c) => ({
+  ...conf(
+    'Authorization: Basic header',
+    () => ({text: '', keeps: []}),
+    () => Buffer.from(`admin:${urlPassword()}`).toString('base64'),
+  ).map((c) => ({
     ...c,
     text: `GET /api/overview HTTP/1.1\nHost: controller:15672\nAuthorization: Basic ${c.secrets[0]}\n`,
     keeps: ['Host: controller:15672'],
   })),
-  ...conf('JSON password auth body in a debug log', (pw) => ({
-    text: `REQ BODY: {"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"}, "password": "${pw}"}}}}}\n`,
-    keeps: ['"methods": ["password"]', '"name": "admin"'],
-  }), urlPassword),
-  ...conf('basic-auth URL in a log line', (pw) => ({
-    text: `2024-05-01 10:00:02.000 31 ERROR oslo.messaging._drivers.impl_rabbit [-] Connection failed: [Errno 111] ECONNREFUSED (retrying in 2.0 seconds): http://admin:${pw}@controller:15672/api/queues\n`,
-    keeps: ['@controller:15672/api/queues', 'ECONNREFUSED'],
-  }), urlPassword),
-  ...conf('--os-password= flag', (pw) => ({
-    text: `$ openstack --os-cloud=prod --os-password=${pw} server list\n`,
-    keeps: ['--os-cloud=prod', 'server list'],
-  }), urlPassword),
+  ...conf(
+    'JSON password auth body in a debug log',
+    (pw) => ({
+      text: `REQ BODY: {"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"}, "password": "${pw}"}}}}}\n`,
+      keeps: ['"methods": ["password"]', '"name": "admin"'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    'basic-auth URL in a log line',
+    (pw) => ({
+      text: `2024-05-01 10:00:02.000 31 ERROR oslo.messaging._drivers.impl_rabbit [-] Connection failed: [Errno 111] ECONNREFUSED (retrying in 2.0 seconds): http://admin:${pw}@controller:15672/api/queues\n`,
+      keeps: ['@controller:15672/api/queues', 'ECONNREFUSED'],
+    }),
+    urlPassword,
+  ),
+  ...conf(
+    '--os-password= flag',
+    (pw) => ({
+      text: `$ openstack --os-cloud=prod --os-password=${pw} server list\n`,
+      keeps: ['--os-cloud=prod', 'server list'],
+    }),
+    urlPassword,
+  ),
   ...pemKeys(),
 ]
 
@@ -300,9 +379,18 @@ describe('the secrets corpus', () => {
   })
 
   it('has at least 100 real-format secrets and 30 look-alikes (figures in docs/SAFETY.md)', () => {
-    const secrets = SECRETS.reduce((n, c) => n + (c.name.startsWith('RSA') || c.name.startsWith('EC') || c.name.startsWith('Ed') ? 1 : c.secrets.length), 0)
+    const secrets = SECRETS.reduce(
+      (n, c) =>
+        n +
+        (c.name.startsWith('RSA') || c.name.startsWith('EC') || c.name.startsWith('Ed')
+          ? 1
+          : c.secrets.length),
+      0,
+    )
     expect(SECRETS.length).toBeGreaterThanOrEqual(100)
     expect(LOOK_ALIKES.length).toBeGreaterThanOrEqual(30)
-    console.info(`secrets corpus (seed ${SEED}): ${SECRETS.length} snippets holding ${secrets} secrets, 100% redacted; ${LOOK_ALIKES.length} look-alikes kept`)
+    console.info(
+      `secrets corpus (seed ${SEED}): ${SECRETS.length} snippets holding ${secrets} secrets, 100% redacted; ${LOOK_ALIKES.length} look-alikes kept`,
+    )
   })
 })

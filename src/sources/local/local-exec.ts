@@ -61,7 +61,10 @@ export async function gatherLocally(
   const stdout = Buffer.from(result.stdout ?? new Uint8Array()).toString('utf8')
   const stderr = Buffer.from(result.stderr ?? new Uint8Array()).toString('utf8')
   const {status, error} = result.isCanceled
-    ? {status: 'timeout' as const, error: 'stopped: the run ended (Ctrl-C or the overall deadline) before it finished'}
+    ? {
+        status: 'timeout' as const,
+        error: 'stopped: the run ended (Ctrl-C or the overall deadline) before it finished',
+      }
     : judgeLocal(result, request, program, timeoutMs)
   return {
     ...base,
