@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {loadBuiltinPlaybook} from '../../src/app/playbook-catalog.js'
 import type {LoadedPlaybook} from '../../src/playbook/load.js'
 import {runPlaybook} from '../../src/playbook/run-playbook.js'
+import {openOfflineInput} from '../../src/sources/detect-input.js'
 import {LAB_NODES, openCaptureReplay} from '../support/capture-replay-source.js'
 import {withLogReplay} from '../support/log-replay.js'
 
@@ -37,5 +38,22 @@ describe('volume-create-fail on real lab captures', () => {
       expect.arrayContaining(['rabbitmq-unreachable', 'backend-out-of-capacity', 'volume-on-retired-host']),
     )
     expect(d.scope.level).toBe('control-plane')
+  })
+})
+
+describe('volume-create-fail on the project lab (fixtures/lab/<fault>)', () => {
+  it('names the backend on controller-0 when a 20 GiB volume does not fit its 10 GiB pool, from the collect bundle', async () => {
+    const source = await openOfflineInput(path.resolve('fixtures/lab/cinder-out-of-capacity/bundle'))
+    const d = await runPlaybook(loaded.playbook, source, {target: 'vol-huge-1'}).finally(() => source.close())
+    expect(d.suspects[0]).toMatchObject({component: 'cinder-backend', node: 'controller-0'})
+    expect(d.suspects[0]?.summary).toContain('Insufficient free space')
+  })
+
+  it('names the same backend from the raw captures and logs of that fault', async () => {
+    const d = await diagnose('fixtures/lab/cinder-out-of-capacity', 'vol-huge-1')
+    expect(d.suspects[0]).toMatchObject({component: 'cinder-backend', node: 'controller-0'})
+    expect(d.ruledOut.map((r) => r.check)).toEqual(
+      expect.arrayContaining(['cinder-volume-down', 'rabbitmq-unreachable']),
+    )
   })
 })
