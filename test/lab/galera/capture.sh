@@ -92,6 +92,22 @@ done
 wait
 mark nodes
 
+# ---- cloudtriage collect: the tool records its own bundle of db-conn-error, live, before the heal ----
+# (the same step as ../capture.sh; test/golden/lab-faults.test.ts replays fixtures/lab/<fault>/bundle)
+collect_note="cloudtriage collect: not available (node bin/run.js collect --help failed; npm run build?)"
+collect_cmd=(node bin/run.js collect db-conn-error "$GALERA_API" --inventory "$LAB_STATE/inventory.yaml" --out "$out/bundle" --overwrite)
+if (cd "$repo" && timeout 30 node bin/run.js collect --help >/dev/null 2>&1); then
+  rc=0
+  { printf '$ %s\n' "${collect_cmd[*]/#$out\//fixtures/lab/$fault/}"
+    (cd "$repo" && timeout 600 "${collect_cmd[@]}") 2>&1 || rc=$?
+    printf '[exit status: %d]\n' "$rc"; } > "$out/collect.txt"
+  case $rc in
+    0|3) collect_note="cloudtriage collect: bundle/ from \`collect db-conn-error $GALERA_API\` (exit $rc; collect.txt)" ;;
+    *) collect_note="cloudtriage collect: FAILED with exit $rc, see collect.txt" ;;
+  esac
+fi
+mark collect
+
 if [[ $fault != db-healthy ]]; then
   bash "$GALERA_DIR/fault.sh" --heal "$fault" >/dev/null; mark healed
 fi
@@ -114,6 +130,7 @@ if grep -rqF -- "$LAB_PW" "$out"; then rm -rf "$out"; die "lab password found in
   echo "  FLUSH ERROR LOGS) so each capture holds only its own fault: /var/log/haproxy.log,"
   echo "  /var/log/placement/placement-galera.log, /var/log/mysql/error.log."
   echo "- /proc is machine-wide in the lab (namespaces do not virtualise it): load and PSI are the host's."
+  echo "- $collect_note"
   echo "- Host: $(uname -sr), $(nproc) CPUs, $(free -m | awk '/^Mem:/{print $2}') MiB RAM."
   echo "- Files: \`<node>.*.txt\` command outputs over the lab's real ssh; \`timings.txt\` seconds since start."
   echo "  \`<node>.mysql_variables.txt\`: its header lists the argv words joined by spaces; the SQL after \`-e\` was"
