@@ -78,3 +78,17 @@ describe('control-plane on real lab captures', () => {
     )
   })
 })
+
+describe('control-plane on the project lab (fixtures/lab/<fault>)', () => {
+  it('names RabbitMQ on controller-0 under a memory alarm from the services it blocked, their down heartbeats folded under it', async () => {
+    const d = await sweep('fixtures/lab/rabbitmq-memory-alarm')
+    expect(d.suspects[0]).toMatchObject({component: 'rabbitmq', node: 'controller-0'})
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['rabbitmq-blocking-publishers', 'nova-compute-down']),
+    )
+    const servicesAbove = d.suspects
+      .slice(1)
+      .filter((s) => SERVICES.includes(s.component) && s.confidence >= 0.2)
+    expect(servicesAbove).toEqual([])
+  })
+})
