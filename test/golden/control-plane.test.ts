@@ -5,6 +5,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {loadBuiltinPlaybook} from '../../src/app/playbook-catalog.js'
 import type {LoadedPlaybook} from '../../src/playbook/load.js'
 import {runPlaybook} from '../../src/playbook/run-playbook.js'
+import {openOfflineInput} from '../../src/sources/detect-input.js'
 import {LAB_NODES, openCaptureReplay} from '../support/capture-replay-source.js'
 import {withLogReplay} from '../support/log-replay.js'
 
@@ -90,5 +91,15 @@ describe('control-plane on the project lab (fixtures/lab/<fault>)', () => {
       .slice(1)
       .filter((s) => SERVICES.includes(s.component) && s.confidence >= 0.2)
     expect(servicesAbove).toEqual([])
+  })
+
+  it('reads the alarm itself from the live rabbitmq-diagnostics output in the collect bundle of that fault', async () => {
+    const source = await openOfflineInput(path.resolve('fixtures/lab/rabbitmq-memory-alarm/bundle'))
+    const d = await runPlaybook(loaded.playbook, source, {target: null}).finally(() => source.close())
+    expect(d.suspects[0]).toMatchObject({component: 'rabbitmq', node: 'controller-0'})
+    expect(d.suspects[0]?.checks).toEqual(
+      expect.arrayContaining(['rabbitmq-alarm', 'rabbitmq-blocking-publishers']),
+    )
+    expect(d.complete).toBe(true)
   })
 })
