@@ -102,8 +102,10 @@ done
 
 {
   printf '%s\n' "lab suite $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git -C "$repo" rev-parse --short HEAD), ${#faults[@]} faults in $((SECONDS - t0))s"
+  {
   printf 'fault\tplaybook\tinject/symptom/heal\tlive top (component@node conf rc)\toffline top (from fixtures/lab/<fault>/sos)\texpected\tpass\ttime\n'
   printf '%s\n' "${rows[@]}"
-} | column -t -s $'\t' | tee "$LAB_DIR/last-suite.txt"
+  } | column -t -s $'\t'
+} | tee "$LAB_DIR/last-suite.txt"
 echo "details: $out_dir/<fault>.{live,offline}.{cmd,json,err}"
 exit $failed
