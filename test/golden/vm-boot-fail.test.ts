@@ -54,6 +54,12 @@ describe('vm-boot-fail on the project lab (fixtures/lab/<fault>)', () => {
     )
   })
 
+  it('names the dead OVS agent on compute-1 when a boot there failed to bind its port', async () => {
+    const d = await diagnose('fixtures/lab/port-binding-failed', 'vm-bind-fail')
+    expect(d.suspects[0]).toMatchObject({component: 'neutron-openvswitch-agent', node: 'compute-1'})
+    expect(d.scope.level).toBe('host')
+  })
+
   it('names the same cause from the raw captures and logs of that fault', async () => {
     const d = await diagnose('fixtures/lab/cell-unmapped', 'vm-unmapped-1')
     expect(d.suspects[0]).toMatchObject({component: 'nova-cell-mapping', node: 'compute-1'})
