@@ -11,6 +11,7 @@ export default class Playbooks extends Command {
   static override summary = 'List playbooks.'
 
   async run(): Promise<{playbooks: {id: string; title: string; summary: string; target: string}[]}> {
+    await this.parse(Playbooks)
     const playbooks = []
     for (const file of await listPlaybookFiles()) {
       const {playbook} = await loadPlaybookFile(file)
