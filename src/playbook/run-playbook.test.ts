@@ -6,7 +6,7 @@ import {describeRequest, type Gathered} from '../model/evidence.js'
 import {UnknownTarget} from '../model/errors.js'
 import {LAB_NODES, openCaptureReplay} from '../../test/support/capture-replay-source.js'
 import {parsePlaybook} from './load.js'
-import {runPlaybook} from './run-playbook.js'
+import {runnableOnItsNode, runPlaybook} from './run-playbook.js'
 
 /**
  * The engine on real evidence: a small playbook written for these tests, run against lab captures
@@ -233,5 +233,16 @@ describe('runPlaybook', () => {
     const server = diagnosis.missing.find((m) => m.what === 'server')
     expect(server?.command).toBe('openstack server show vm-probe-1 -f json')
     expect(server?.reason).toMatch(/^exit 1: Unexpected API Error/)
+  })
+})
+
+describe('runnableOnItsNode', () => {
+  it('prefixes a node command with ssh to that node, so the operator can paste it', () => {
+    expect(runnableOnItsNode({node: 'compute-0', command: 'cat /proc/net/dev'})).toEqual(['ssh compute-0 cat /proc/net/dev'])
+    expect(runnableOnItsNode({node: 'api', command: 'openstack network agent list -f json'})).toEqual(['openstack network agent list -f json'])
+  })
+
+  it('offers nothing when the command still holds a template it could not fill', () => {
+    expect(runnableOnItsNode({node: 'api', command: 'openstack port show {{ $each.id }} -f json'})).toEqual([])
   })
 })

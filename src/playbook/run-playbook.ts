@@ -155,7 +155,7 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
   const finalScope = scope ?? {level: 'instance' as const, says: 'Scope unknown: the evidence to tell one failing VM from many was not gathered.'}
   const suspects = rankSuspects(findings, finalScope, playbook.dependencies)
   const missing = collectMissing(facts, blocked)
-  const nextCommands = dedupe([...suspects.slice(0, 3).flatMap((s) => s.next), ...missing.map((m) => m.command)]).slice(0, 12)
+  const nextCommands = dedupe([...suspects.slice(0, 3).flatMap((s) => s.next), ...missing.flatMap(runnableOnItsNode)]).slice(0, 12)
 
   return {
     playbook: playbook.id,
@@ -618,6 +618,15 @@ async function safeEvaluate(expr: string, bindings: Bindings): Promise<unknown> 
   } catch {
     return undefined
   }
+}
+
+/**
+ * Missing evidence as a command the operator can paste: node commands prefixed with `ssh <node>`, and
+ * none whose arguments could not be worked out (a template that still has `{{ }}` in it).
+ */
+export function runnableOnItsNode(missing: {readonly node: string | null; readonly command: string}): string[] {
+  if (missing.command.includes('{{')) return []
+  return [missing.node && missing.node !== API_NODE ? `ssh ${missing.node} ${missing.command}` : missing.command]
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
