@@ -7,6 +7,7 @@
  * report must say which evidence sos lacks and why (no OS_* when sos ran, a plugin cut off by
  * --plugin-timeout, a question sos never asks).
  */
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 
 import {beforeAll, describe, expect, it} from 'vitest'
@@ -119,24 +120,43 @@ describe('logs sos meant to copy but did not, in the dhcp-agent-down reports', (
   })
 })
 
-// Captured before the lab set OS_* for sos: only node-level evidence, and no way to find the VM's host.
-describe.each([
+const OLD_CAPTURES_WITHOUT_OS = [
   'healthy',
-  'sg-no-ssh',
   'sg-no-egress',
   'port-tag-removed',
   'ovs-agent-down',
   'ovs-vswitchd-down',
-])('vm-ssh-fail from the %s sosreports, taken without OS_* credentials', (fault) => {
-  it('names no suspect and says the API evidence is absent because sos ran without OS_*', async () => {
-    const d = await diagnoseFromSos(fault)
-    expect(d.suspects).toEqual([])
-    expect(d.complete).toBe(false)
-    const why = reasonFor(d, 'openstack server show vm-web-1 -f json')
-    expect(why).toBe(
-      'none of the sosreports contains `openstack server show vm-web-1 -f json`; sos only runs openstack commands when OS_* credentials are set, so run it against the cloud',
+].filter(
+  (fault) => !existsSync(path.join(LAB, fault, 'bundle', 'bundle.json')), // a recapture adds a bundle and OS_* for sos
+)
+
+// Captured before the lab set OS_* for sos: only node-level evidence, and no way to find the VM's host.
+// Recaptured with OS_* set for the controller's sos: the rule list is still absent (sos 4.0 never saves
+// it), but the flows the host enforces are there, so the security-group fault is found from sos alone.
+describe('vm-ssh-fail from the sg-no-ssh sosreports (OS_* set)', () => {
+  it("names the security group from br-int's firewall flows and says the rule list is not in sos", async () => {
+    const d = await diagnoseFromSos('sg-no-ssh')
+    expect(d.suspects[0]).toMatchObject({component: 'security-group', node: null})
+    expect(d.suspects[0]?.evidence[0]?.source).toBe('ovs-ofctl dump-flows br-int')
+    expect(reasonFor(d, 'openstack security group rule list --long -f json')).toMatch(
+      /sos 4\.0 saves `openstack security group list`/,
     )
-    // Everything on the instance's host waits for the server: the report says so rather than guessing a node.
-    expect(reasonFor(d, 'ovs-ofctl dump-flows br-int')).toBe('needs $server, which could not be gathered')
   })
 })
+
+describe.each(OLD_CAPTURES_WITHOUT_OS)(
+  'vm-ssh-fail from the %s sosreports, taken without OS_* credentials',
+  (fault) => {
+    it('names no suspect and says the API evidence is absent because sos ran without OS_*', async () => {
+      const d = await diagnoseFromSos(fault)
+      expect(d.suspects).toEqual([])
+      expect(d.complete).toBe(false)
+      const why = reasonFor(d, 'openstack server show vm-web-1 -f json')
+      expect(why).toBe(
+        'none of the sosreports contains `openstack server show vm-web-1 -f json`; sos only runs openstack commands when OS_* credentials are set, so run it against the cloud',
+      )
+      // Everything on the instance's host waits for the server: the report says so rather than guessing a node.
+      expect(reasonFor(d, 'ovs-ofctl dump-flows br-int')).toBe('needs $server, which could not be gathered')
+    })
+  },
+)
