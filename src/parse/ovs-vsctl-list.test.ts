@@ -45,3 +45,34 @@ describe('parseOvsVsctlList', () => {
     expect(() => parseOvsVsctlList('{"rows": []}')).toThrow(/headings/)
   })
 })
+
+describe('parseOvsVsctlList on the default text format (what sosreports hold)', () => {
+  // The lab's mtu-mismatch capture: `ovs-vsctl --columns=… list Interface` on compute-0, text format.
+  const lines = readFileSync(
+    'fixtures/lab/mtu-mismatch/compute-0.ovs-vsctl_list_interface.txt',
+    'utf8',
+  ).split('\n')
+  const body = lines
+    .slice(
+      1,
+      lines.findIndex((l) => l.startsWith('[exit status:')),
+    )
+    .join('\n')
+
+  it('reads the same columns as the JSON format, so one playbook serves both', () => {
+    const rows = parseOvsVsctlList(body)
+    const vm = rows.find((r) => r.name === 'tap15c8fb24-53')
+    expect(vm).toMatchObject({mtu_request: 1500, ofport: expect.any(Number) as number})
+    expect(rows.find((r) => r.name === 'tap714ef81d-0e')?.mtu_request).toBe(1450)
+    expect(rows.find((r) => r.name === 'patch-int')?.mtu_request).toBeNull()
+  })
+
+  it('reads maps with quoted values, commas inside quotes included', () => {
+    const vm = parseOvsVsctlList(body).find((r) => r.name === 'tap15c8fb24-53')
+    expect(vm?.external_ids).toMatchObject({'attached-mac': 'fa:16:3e:ef:10:f5', 'iface-status': 'active'})
+    expect(parseOvsVsctlList('name : x\noptions : {a="1, 2", b=c}\n')[0]?.options).toEqual({
+      a: '1, 2',
+      b: 'c',
+    })
+  })
+})

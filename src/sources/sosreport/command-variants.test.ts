@@ -96,3 +96,23 @@ describe('withoutFormatOptions', () => {
     ])
   })
 })
+
+describe('ovs-vsctl list as sos ran it', () => {
+  it('looks for the whole table in text format when the playbook asked for JSON and some columns', () => {
+    const argvs = sosVariants([
+      'ovs-vsctl',
+      '--format=json',
+      '--columns=name,mtu,mtu_request,external_ids',
+      'list',
+      'Interface',
+    ])
+    expect(argvs).toContainEqual(['ovs-vsctl', '-t', '5', 'list', 'interface'])
+  })
+
+  it('adds nothing for a plain list, which the -t 5 spelling already covers', () => {
+    expect(sosVariants(['ovs-vsctl', 'list', 'Bridge'])).toEqual([
+      ['ovs-vsctl', 'list', 'Bridge'],
+      ['ovs-vsctl', '-t', '5', 'list', 'Bridge'],
+    ])
+  })
+})

@@ -88,6 +88,13 @@ export function sosSpellings(argv: readonly string[]): readonly SosSpelling[] {
     // openvswitch plugin: every ovs-vsctl call carries "-t 5".
     out.push({argv: ['ovs-vsctl', '-t', '5', ...argv.slice(1)], note: null})
   }
+  const listed = ovsVsctlListAsSosRanIt(argv)
+  if (program === 'ovs-vsctl' && listed) {
+    out.push({
+      argv: listed,
+      note: "sos saved the whole table in ovs-vsctl's text format (every column); it is read the same way",
+    })
+  }
   if (program === 'rabbitmqctl' && argv.length === 2 && argv[1] === 'status') {
     // rabbitmq plugin: `rabbitmqctl report` runs `status` first and prints it verbatim, then more sections.
     out.push({
@@ -154,4 +161,17 @@ function dedupe(spellings: SosSpelling[]): SosSpelling[] {
     seen.add(key)
     return true
   })
+}
+
+/**
+ * `ovs-vsctl --format=json --columns=… list Interface` as the openvswitch plugin ran it: `ovs-vsctl -t 5 list
+ * interface` — default text format, every column, the table name in lower case. Null for anything else.
+ */
+function ovsVsctlListAsSosRanIt(argv: readonly string[]): string[] | null {
+  const words = argv
+    .slice(1)
+    .filter((arg) => !/^--(format|columns)=/.test(arg) && !/^(-t|--timeout=)/.test(arg))
+  if (words.length !== 2 || words[0] !== 'list' || !/^[A-Za-z_]+$/.test(words[1] ?? '')) return null
+  if (words.length === argv.length - 1) return null // nothing to drop: the plain spellings already cover it
+  return ['ovs-vsctl', '-t', '5', 'list', (words[1] ?? '').toLowerCase()]
 }
