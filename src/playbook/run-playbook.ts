@@ -602,12 +602,16 @@ function declaredFacts(playbook: Playbook): Set<string> {
 }
 
 /** Stamp provenance onto a parsed value: the value itself, its array items, and arrays of records one level down. */
+/**
+ * Mark every record of a fact, at any depth, with where it came from, so a check can cite any part of it
+ * (a port inside a bridge inside `ovs-vsctl show`) and still name the node and command.
+ */
 function stamp(value: unknown, marks: Record<string, unknown>): unknown {
-  if (Array.isArray(value)) return value.map((item) => (isRecord(item) ? {...item, ...marks} : item))
+  if (Array.isArray(value)) return value.map((item) => stamp(item, marks))
   if (!isRecord(value)) return value
   const out: Record<string, unknown> = {...value, ...marks}
   for (const [key, field] of Object.entries(value)) {
-    if (Array.isArray(field) && field.some(isRecord)) out[key] = field.map((item) => (isRecord(item) ? {...item, ...marks} : item))
+    if (Array.isArray(field) && field.some((item) => isRecord(item) || Array.isArray(item))) out[key] = stamp(field, marks)
   }
   return out
 }
