@@ -11,6 +11,8 @@ require_root
 load_secrets
 
 fault=${1:?usage: capture.sh <fault>|healthy   (fault.sh --list names the faults)}
+# The DB incident's faults live in galera/ and are captured by its own script (its nodes, logs, rotation).
+if [[ $fault == db-* && -f $LAB_DIR/galera/capture.sh ]]; then exec bash "$LAB_DIR/galera/capture.sh" "$@"; fi
 repo=$(cd "$LAB_DIR/../.." && pwd)
 out=$repo/fixtures/lab/$fault
 SSH=(ssh -F "$LAB_STATE/ssh/ssh_config" -o BatchMode=yes -o ConnectTimeout=10)
