@@ -22,8 +22,6 @@ const SOS_CANNOT_SHOW: Record<string, string> = {
     "each node's sosreport is taken at its own moment, so their clocks cannot be compared offline",
   'mtu-mismatch':
     "sos 4.0 saves no `openstack network show` and no port show, so the network's MTU is unknown offline (the VIF's own MTU is read from sos's `ovs-vsctl list interface`)",
-  'port-tag-removed':
-    'the agent restores the tag within seconds, and this capture predates OS_* for sos: neither the tag loss nor the server is in it',
 }
 
 const rows = readFileSync('test/lab/expectations.tsv', 'utf8')
