@@ -19,7 +19,8 @@ import {KNOWLEDGE_DIR} from './load-knowledge.js'
  * logs. The restarted agent logged a real line, `Deleting flow with cookie 0xc58c096c4f89ca9a` (line 280 of
  * its log, after the capture's command line), which no shipped signature covers; adding a markdown file that does must change the diagnosis.
  */
-const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/lab/ovs-agent-down')
+// The first capture of the fault (kept in first-captures/: a recapture's log tail no longer holds line 280).
+const FIXTURE = path.resolve(import.meta.dirname, '../../fixtures/lab/first-captures/ovs-agent-down')
 const REAL_LINE =
   '2026-11-22 05:18:11.983 16695 WARNING neutron.plugins.ml2.drivers.openvswitch.agent.openflow.native.ofswitch [None req-83673e5f-9219-40a1-957b-c0e71d3c7021 - - - - - -] Deleting flow with cookie 0xc58c096c4f89ca9a'
 
@@ -38,7 +39,7 @@ fix: Find out why the agent restarted (its journal).
 examples:
   match:
     - line: '${REAL_LINE}'
-      source: fixtures/lab/ovs-agent-down/compute-0.log_neutron-openvswitch-agent.log.txt (project lab, Zed)
+      source: fixtures/lab/first-captures/ovs-agent-down/compute-0.log_neutron-openvswitch-agent.log.txt (project lab, Zed)
   near_miss:
     - line: 'Deleting flow with cookie'
       why: the words alone, without the ofswitch logger
