@@ -86,21 +86,7 @@ CFG
   : > "$s/known_hosts.new"; : > "$s/ssh_config.new"
   local node
   for node in "${LAB_NODES[@]}"; do
-    local k=$LAB_STATE/nodes/$node/ssh_host_ed25519_key
-    mkdir -p "$(dirname "$k")"
-    [[ -f $k ]] || ssh-keygen -q -t ed25519 -N '' -C "$node" -f "$k"
-    echo "$node,${LAB_IP[$node]} $(cut -d' ' -f1,2 "$k.pub")" >> "$s/known_hosts.new"
-    cat >> "$s/ssh_config.new" <<CFG
-Host $node
-  HostName ${LAB_IP[$node]}
-  User root
-  Port 22
-  IdentityFile $s/id_ed25519
-  IdentitiesOnly yes
-  UserKnownHostsFile $s/known_hosts
-  StrictHostKeyChecking yes
-  HostKeyAlias $node
-CFG
+    node_ssh_entry "$node" "${LAB_IP[$node]}"
     start_daemon "sshd-$node" root -- socat "TCP-LISTEN:22,bind=${LAB_IP[$node]},reuseaddr,fork" \
       "EXEC:bash $LAB_DIR/node-sshd.sh $node"
   done

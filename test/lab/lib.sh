@@ -354,3 +354,24 @@ lab_expectation() {
   [[ $1 == healthy ]] && { echo "vm-ssh-fail vm-web-1 - -"; return 0; }
   awk -F'\t' -v f="$1" '$1==f && !/^#/ {print $2, $3, $4, $5; exit}' "$LAB_DIR/expectations.tsv"
 }
+
+# node_ssh_entry NODE IP: make NODE's sshd host key on first use and append its known_hosts line and its
+# Host block to $LAB_STATE/ssh/{known_hosts,ssh_config}.new (the caller moves them into place).
+node_ssh_entry() {
+  local node=$1 ip=$2 s=$LAB_STATE/ssh
+  local k=$LAB_STATE/nodes/$node/ssh_host_ed25519_key
+  mkdir -p "$(dirname "$k")"
+  [[ -f $k ]] || ssh-keygen -q -t ed25519 -N '' -C "$node" -f "$k"
+  echo "$node,$ip $(cut -d' ' -f1,2 "$k.pub")" >> "$s/known_hosts.new"
+  cat >> "$s/ssh_config.new" <<CFG
+Host $node
+  HostName $ip
+  User root
+  Port 22
+  IdentityFile $s/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $s/known_hosts
+  StrictHostKeyChecking yes
+  HostKeyAlias $node
+CFG
+}

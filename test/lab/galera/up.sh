@@ -206,20 +206,7 @@ setup_ssh() {
   grep -v -E '^db-[0-9],' "$s/known_hosts" > "$s/known_hosts.new" || true
   awk '/^Host /{skip = ($2 ~ /^db-[0-9]$/)} !skip' "$s/ssh_config" > "$s/ssh_config.new"
   for n in "${GALERA_NODES[@]}"; do
-    local k=$LAB_STATE/nodes/$n/ssh_host_ed25519_key
-    [[ -f $k ]] || ssh-keygen -q -t ed25519 -N '' -C "$n" -f "$k"
-    echo "$n,${GALERA_IP[$n]} $(cut -d' ' -f1,2 "$k.pub")" >> "$s/known_hosts.new"
-    cat >> "$s/ssh_config.new" <<CFG
-Host $n
-  HostName ${GALERA_IP[$n]}
-  User root
-  Port 22
-  IdentityFile $s/id_ed25519
-  IdentitiesOnly yes
-  UserKnownHostsFile $s/known_hosts
-  StrictHostKeyChecking yes
-  HostKeyAlias $n
-CFG
+    node_ssh_entry "$n" "${GALERA_IP[$n]}"
     start_daemon "sshd-$n" root -- socat "TCP-LISTEN:22,bind=${GALERA_IP[$n]},reuseaddr,fork" \
       "EXEC:bash $LAB_DIR/node-sshd.sh $n"
   done
