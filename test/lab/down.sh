@@ -13,9 +13,19 @@ if [[ -f $LAB_DIR/galera/down.sh ]]; then bash "$LAB_DIR/galera/down.sh" "$@" ||
 
 # Interfaces OVS created in the root namespace: userspace internal ports are persistent taps that
 # outlive ovs-vswitchd (gotcha 11). Read them while ovsdb-server still answers.
-root_ifaces=()
+# The bridges are listed by name too: after a reboot or a killed session ovsdb-server is gone, but
+# its userspace bridges' taps are still there.
+root_ifaces=(br-int br-tun br-ex)
 if $purge && daemon_running ovsdb-server; then
-  mapfile -t root_ifaces < <(ovs-vsctl --timeout=5 --bare --columns=name list Interface 2>/dev/null | grep -v '^$' || true)
+  mapfile -t -O ${#root_ifaces[@]} root_ifaces < <(ovs-vsctl --timeout=5 --bare --columns=name list Interface 2>/dev/null | grep -v '^$' || true)
+fi
+# A purge regenerates the lab password, so the old databases must go even when MariaDB is not running
+# (a killed session): keystone would keep its service users with the old password and every API
+# would answer 401. Start it just to drop them; it is stopped with the rest below.
+if $purge && ! daemon_running mariadb && [[ -d /var/lib/mysql/keystone ]]; then
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+  start_daemon mariadb root -- /usr/sbin/mariadbd --user=mysql --pid-file=/run/mysqld/mysqld.pid
+  wait_for 60 "mariadb socket" mariadb -e 'select 1' || log "could not start mariadb to drop the lab databases"
 fi
 if $purge && daemon_running mariadb; then
   mariadb -e "DROP DATABASE IF EXISTS keystone; DROP DATABASE IF EXISTS glance; DROP DATABASE IF EXISTS placement;
