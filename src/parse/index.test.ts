@@ -38,6 +38,8 @@ const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
   'ss-listen': () => readFixture('lab/db-max-connections/db-1.ss_-Hltn.txt'),
   'haproxy-log': () => readFixture('lab/db-haproxy-backend-down/controller-0.log_haproxy.log.txt'),
   'db-client-errors': () => readFixture('lab/db-max-connections/controller-0.log_placement-galera.log.txt'),
+  'openstack-api-error': () => readFixture('control-plane/placement_down.openstack_resource_provider_list.txt'),
+  'rabbitmq-queues': () => readFixture('control-plane/lab-healthy.rabbitmqctl_list_queues.txt'),
   lines: () => 'a\r\nb\n',
   text: () => 'as is\n',
 }

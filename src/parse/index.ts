@@ -28,6 +28,8 @@ import {parseDbClientErrors} from './db-client-errors.js'
 import {parseHaproxyLog} from './haproxy-log.js'
 import {parseMysqlStatus} from './mysql-status.js'
 import {parseSsListen} from './ss-listen.js'
+import {parseOpenstackApiError} from './openstack-api-error.js'
+import {parseRabbitQueues} from './rabbitmq-queues.js'
 import {parseProcStat} from './proc-stat.js'
 
 export {ParseError} from './parse-error.js'
@@ -66,6 +68,8 @@ export const PARSERS = {
   'ss-listen': parseSsListen,
   'haproxy-log': parseHaproxyLog,
   'db-client-errors': parseDbClientErrors,
+  'openstack-api-error': parseOpenstackApiError,
+  'rabbitmq-queues': parseRabbitQueues,
   lines: (text: string): {lines: string[]} => ({lines: splitLines(text)}),
   text: (text: string): {text: string} => ({text}),
 } satisfies Record<string, (text: string) => unknown>
