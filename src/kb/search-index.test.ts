@@ -196,6 +196,35 @@ describe('the knowledge index', () => {
     expect(hits[0]?.id).toBe('keystone')
   })
 
+  it('leaves out words no page holds, says which, and still requires all the others', async () => {
+    const info = await ensureIndex({knowledgeDir: knowledge, indexFile})
+    const index = new KnowledgeIndex(info.file)
+    try {
+      const result = index.query(['node17', 'MessagingTimeout'])
+      expect(result.ignored).toEqual(['node17'])
+      expect(result.hits.map((h) => h.id)).toEqual(['rpc-timeout'])
+      expect(index.query(['zebra', 'node17'])).toEqual({hits: [], ignored: ['zebra', 'node17']})
+    } finally {
+      index.close()
+    }
+  })
+
+  it('ranks the signature whose hint the query is above a page that repeats the word more', async () => {
+    writeFileSync(
+      path.join(knowledge, 'components', 'rabbitmq.md'),
+      component(
+        'rabbitmq',
+        'RabbitMQ',
+        'The message broker; MessagingTimeout is what its clients log.',
+        '## Role\n\nMessagingTimeout, MessagingTimeout: every MessagingTimeout comes back here.',
+      ),
+    )
+    const hits = await search(['MessagingTimeout'])
+    expect(hits.map((h) => h.id)).toEqual(['rpc-timeout', 'rabbitmq'])
+    // bm25 alone would have put the component first.
+    expect(hits[1]?.score ?? 0).toBeLessThan(hits[0]?.score ?? 0)
+  })
+
   it('highlights the matched words in the snippet', async () => {
     const hits = await search(['ovs_idl'], ['[', ']'])
     expect(hits[0]?.snippet).toContain('[ovs_idl]')

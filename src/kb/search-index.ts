@@ -13,9 +13,10 @@ import {
   type KnowledgeBase,
   type KnowledgeFile,
 } from './load-knowledge.js'
-import type {KnowledgePage} from './parse-page.js'
+import {compileSignatureRegex, type KnowledgePage} from './parse-page.js'
 import type {PageType} from './page-schema.js'
 import {renderPage} from './render-page.js'
+import {hintsIn, rankForQuery, type RankedCandidate} from './search-rank.js'
 
 /**
  * The knowledge base's full-text index: SQLite FTS5 through better-sqlite3, in one file built from
@@ -25,11 +26,13 @@ import {renderPage} from './render-page.js'
  * Tokens: unicode61 splits on everything but letters and digits, so `ovs_idl` indexes as "ovs" "idl" and
  * `rpc_response_timeout` as three tokens; a query term is searched as the phrase of its tokens, so the same
  * identifier finds them in order. Porter stemming lets "restarting" find "restart". bm25 ranks with the
- * id, title and keys (hint, process and unit names) columns weighted above the body.
+ * id, title and keys (hint, process and unit names) columns weighted above the body; then a page named by
+ * the query, or a signature whose hint the query is, goes first (search-rank.ts). Words that are in no
+ * page (a host name pasted with the error) are left out of the query and reported.
  */
 
 /** Bump when the table layout or what goes into it changes: old index files are then rebuilt. */
-const INDEX_FORMAT = 'kb-index-v1'
+const INDEX_FORMAT = 'kb-index-v2'
 
 /** bm25 column weights: id, title, keys, body. */
 const WEIGHTS = [10, 8, 5, 1] as const
@@ -42,6 +45,13 @@ export interface SearchHit {
   readonly score: number
   /** A few words around the match, highlighted with the markers given to search. */
   readonly snippet: string
+}
+
+/** Hits, and the words of the query that are in no page and were left out of it. */
+export interface SearchResult {
+  readonly hits: SearchHit[]
+  /** As typed (one whitespace-separated word each), in query order. */
+  readonly ignored: string[]
 }
 
 export interface IndexedPage {
@@ -124,18 +134,20 @@ export function writeIndex(file: string, kb: KnowledgeBase, print: string): void
     db.pragma('journal_mode = OFF')
     db.exec(`
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE pages (id TEXT PRIMARY KEY, type TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, markdown TEXT NOT NULL);
+      CREATE TABLE pages (id TEXT PRIMARY KEY, type TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, markdown TEXT NOT NULL, hint TEXT NOT NULL, pattern TEXT NOT NULL, flags TEXT NOT NULL);
       CREATE VIRTUAL TABLE search USING fts5(id, title, keys, body, tokenize = 'porter unicode61 remove_diacritics 2');
     `)
     const addPage = db.prepare(
-      'INSERT INTO pages (id, type, title, summary, markdown) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO pages (id, type, title, summary, markdown, hint, pattern, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
     const addText = db.prepare('INSERT INTO search (rowid, id, title, keys, body) VALUES (?, ?, ?, ?, ?)')
     const addMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)')
     db.transaction(() => {
       kb.pages.forEach((page, i) => {
         const markdown = renderPage(page)
-        addPage.run(page.meta.id, page.type, page.meta.title, summaryOf(page), markdown)
+        const [hint, pattern, flags] =
+          page.type === 'signature' ? [page.meta.hint, page.meta.pattern, page.meta.flags] : ['', '', '']
+        addPage.run(page.meta.id, page.type, page.meta.title, summaryOf(page), markdown, hint, pattern, flags)
         addText.run(i + 1, page.meta.id, page.meta.title, keysOf(page), markdown)
       })
       addMeta.run('fingerprint', print)
@@ -194,12 +206,23 @@ function summaryOf(page: KnowledgePage): string {
  * Null when nothing searchable is left.
  */
 export function toFtsQuery(words: readonly string[], join: 'AND' | 'OR' = 'AND'): string | null {
-  const phrases = words
-    .flatMap((w) => w.split(/\s+/))
-    .map((w) => w.match(/[\p{L}\p{N}]+/gu) ?? [])
-    .filter((tokens) => tokens.length > 0)
-    .map((tokens) => `"${tokens.join(' ')}"`)
+  const phrases = toFtsTerms(words).map((term) => term.phrase)
   return phrases.length === 0 ? null : [...new Set(phrases)].join(` ${join} `)
+}
+
+/** One searchable word as typed, and the FTS5 phrase it becomes. */
+export interface FtsTerm {
+  readonly word: string
+  readonly phrase: string
+}
+
+/** The whitespace-separated words that hold letters or digits, each with its quoted phrase. Pure. */
+export function toFtsTerms(words: readonly string[]): FtsTerm[] {
+  return words
+    .flatMap((w) => w.split(/\s+/))
+    .map((word) => ({word, tokens: word.match(/[\p{L}\p{N}]+/gu) ?? []}))
+    .filter(({tokens}) => tokens.length > 0)
+    .map(({word, tokens}) => ({word, phrase: `"${tokens.join(' ')}"`}))
 }
 
 /** An open index for queries. Close it when done. */
@@ -210,32 +233,110 @@ export class KnowledgeIndex {
     this.db = new Database(file, {readonly: true, fileMustExist: true})
   }
 
-  /**
-   * Ranked pages for the words: all words first; if no page has them all, any of them (ranked by bm25, so
-   * pages with more of the words come first).
-   */
+  /** Ranked pages for the words (see `query`), without the list of ignored words. */
   search(
     words: readonly string[],
     options: {limit?: number; type?: PageType; mark?: readonly [string, string]} = {},
   ): SearchHit[] {
+    return this.query(words, options).hits
+  }
+
+  /**
+   * Ranked pages for the words. Words that are in no page at all (a host name, a request id pasted with
+   * the error) are left out and returned as `ignored`. Then all remaining words must match; if no page has
+   * them all, any of them (bm25 puts pages with more of the words first). A page named by the query and a
+   * signature whose hint the query is come before the rest (search-rank.ts).
+   */
+  query(
+    words: readonly string[],
+    options: {limit?: number; type?: PageType; mark?: readonly [string, string]} = {},
+  ): SearchResult {
     const [open, close] = options.mark ?? ['\u0002', '\u0003']
-    const limit = options.limit ?? 10
-    const run = (query: string): SearchHit[] =>
-      this.db
-        .prepare(
-          `SELECT s.id AS id, p.type AS type, p.title AS title, bm25(search, ${WEIGHTS.join(', ')}) AS score,
-                  snippet(search, -1, ?, ?, '…', 14) AS snippet
-             FROM search s JOIN pages p ON p.id = s.id
-            WHERE search MATCH ? ${options.type ? 'AND p.type = ?' : ''}
-            ORDER BY score LIMIT ?`,
-        )
-        .all(open, close, query, ...(options.type ? [options.type] : []), limit) as SearchHit[]
-    const all = toFtsQuery(words, 'AND')
-    if (!all) return []
-    const hits = run(all)
-    if (hits.length > 0) return hits
-    const any = toFtsQuery(words, 'OR')
-    return any && any !== all ? run(any) : []
+    const terms = toFtsTerms(words)
+    const known = terms.filter((term) => this.occurs(term.phrase))
+    const ignored = terms.filter((term) => !known.includes(term)).map((term) => term.word)
+    const knownWords = known.map((term) => term.word)
+    const all = toFtsQuery(knownWords, 'AND')
+    if (!all) return {hits: [], ignored}
+    const any = toFtsQuery(knownWords, 'OR') ?? all
+
+    // Rank every match (there are ~150 pages), then cut to the limit and make snippets for those only.
+    let matches = this.matching(all, options.type).map((hit) => ({...hit, query: all}))
+    if (matches.length === 0) matches = this.matching(any, options.type).map((hit) => ({...hit, query: any}))
+    // A pasted line holding a signature's hint passes that signature's prefilter: keep it in the running
+    // even when the line's other words are not on its page.
+    const raw = words.join(' ')
+    const missing = hintsIn(raw, this.signatures()).filter((id) => !matches.some((hit) => hit.id === id))
+    if (missing.length > 0) {
+      const extra = this.matching(any, options.type).filter((hit) => missing.includes(hit.id))
+      matches = [...matches, ...extra.map((hit) => ({...hit, query: any}))]
+    }
+    const withPatterns = matches.map((hit) => ({
+      ...hit,
+      pattern: this.signatures().get(hit.id)?.regex ?? null,
+    }))
+    const top = rankForQuery({words: knownWords.join(' '), raw}, withPatterns).slice(0, options.limit ?? 10)
+    const hits = top.map(({id, type, title, score, query}) => ({
+      id,
+      type,
+      title,
+      score,
+      snippet: this.snippet(query, id, open, close),
+    }))
+    return {hits, ignored}
+  }
+
+  private readonly statements = new Map<string, Database.Statement>()
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql)
+    if (!prepared) {
+      prepared = this.db.prepare(sql)
+      this.statements.set(sql, prepared)
+    }
+    return prepared
+  }
+
+  /** Every page matching the FTS5 query, bm25-ranked, without snippets. */
+  private matching(
+    query: string,
+    type: PageType | undefined,
+  ): (Omit<RankedCandidate, 'pattern'> & {type: PageType})[] {
+    return this.statement(
+      `SELECT s.id AS id, p.type AS type, p.title AS title, p.hint AS hint, bm25(search, ${WEIGHTS.join(', ')}) AS score
+         FROM search s JOIN pages p ON p.id = s.id
+        WHERE search MATCH ? ${type ? 'AND p.type = ?' : ''} ORDER BY score`,
+    ).all(query, ...(type ? [type] : [])) as (Omit<RankedCandidate, 'pattern'> & {type: PageType})[]
+  }
+
+  private snippet(query: string, id: string, open: string, close: string): string {
+    const row = this.statement(
+      `SELECT snippet(search, -1, ?, ?, '…', 14) AS snippet FROM search WHERE search MATCH ? AND id = ?`,
+    ).get(open, close, query, id) as {snippet: string} | undefined
+    return row?.snippet ?? ''
+  }
+
+  /** Each signature's hint and regex, read and compiled once (as checked when the page was indexed). */
+  private signaturesById: Map<string, {hint: string; regex: RegExp | null}> | undefined
+  private signatures(): ReadonlyMap<string, {hint: string; regex: RegExp | null}> {
+    this.signaturesById ??= new Map(
+      (
+        this.statement("SELECT id, hint, pattern, flags FROM pages WHERE type = 'signature'").all() as {
+          id: string
+          hint: string
+          pattern: string
+          flags: string
+        }[]
+      ).map((row) => {
+        const regex = compileSignatureRegex(row.pattern, row.flags)
+        return [row.id, {hint: row.hint, regex: typeof regex === 'string' ? null : regex}]
+      }),
+    )
+    return this.signaturesById
+  }
+
+  /** Whether any page holds the phrase. */
+  private occurs(phrase: string): boolean {
+    return this.statement('SELECT 1 FROM search WHERE search MATCH ? LIMIT 1').get(phrase) !== undefined
   }
 
   page(id: string): IndexedPage | undefined {
