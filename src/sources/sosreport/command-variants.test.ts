@@ -72,6 +72,32 @@ describe('rabbitmqctl', () => {
   })
 })
 
+describe('df', () => {
+  it('answers df -P and df -Pi from the two df runs of the filesys plugin, saying how they differ', () => {
+    expect(sosSpellings(['df', '-P']).at(-1)).toEqual({
+      argv: ['df', '-al', '-x', 'autofs'],
+      note: 'sos saved `df -al -x autofs`: every mount (pseudo and bind-mounted ones too), headers 1K-blocks and Use%',
+    })
+    for (const inodes of [
+      ['df', '-Pi'],
+      ['df', '-P', '-i'],
+      ['/usr/bin/df', '--inodes'],
+    ]) {
+      expect(sosVariants(inodes).at(-1)).toEqual(['df', '-ali', '-x', 'autofs'])
+    }
+  })
+
+  it('has no stand-in for df options that change the columns or pick a path', () => {
+    for (const argv of [
+      ['df', '-h'],
+      ['df', '-PT'],
+      ['df', '-P', '/var/lib/nova'],
+    ]) {
+      expect(sosVariants(argv)).toEqual([argv])
+    }
+  })
+})
+
 describe('withoutFormatOptions', () => {
   it('removes every output-shaping option the openstack client accepts', () => {
     expect(

@@ -102,6 +102,8 @@ export function sosSpellings(argv: readonly string[]): readonly SosSpelling[] {
       note: 'sos saved `rabbitmqctl report`, which opens with this status and goes on with cluster, queue and connection sections',
     })
   }
+  const df = dfAsSosRanIt(argv)
+  if (program === 'df' && df) out.push(df)
   if (program === 'openstack') {
     const table = withoutFormatOptions(normalized)
     out.push({argv: table, note: null})
@@ -174,4 +176,27 @@ function ovsVsctlListAsSosRanIt(argv: readonly string[]): string[] | null {
   if (words.length !== 2 || words[0] !== 'list' || !/^[A-Za-z_]+$/.test(words[1] ?? '')) return null
   if (words.length === argv.length - 1) return null // nothing to drop: the plain spellings already cover it
   return ['ovs-vsctl', '-t', '5', 'list', (words[1] ?? '').toLowerCase()]
+}
+
+/** df options that only pick the POSIX layout, 1K blocks or inodes: what sos's two df runs can answer. */
+const DF_LAYOUT_OPTIONS = /^-(?:[Pki]+)$|^--(?:portability|inodes)$/
+
+/**
+ * `df -P` (or `df -Pi`) as the filesys plugin ran it: `df -al -x autofs` (`df -ali -x autofs`). The same
+ * six columns in the same order, so a reader of df -P reads it alike; null for other df options (-h, -T,
+ * a path) whose output sos has no equivalent of.
+ */
+function dfAsSosRanIt(argv: readonly string[]): SosSpelling | null {
+  const options = argv.slice(1)
+  if (!options.every((arg) => DF_LAYOUT_OPTIONS.test(arg))) return null
+  const inodes = options.some((arg) => arg === '--inodes' || (!arg.startsWith('--') && arg.includes('i')))
+  return inodes
+    ? {
+        argv: ['df', '-ali', '-x', 'autofs'],
+        note: 'sos saved `df -ali -x autofs`: every mount (pseudo and bind-mounted ones too), headers Inodes and IUse%',
+      }
+    : {
+        argv: ['df', '-al', '-x', 'autofs'],
+        note: 'sos saved `df -al -x autofs`: every mount (pseudo and bind-mounted ones too), headers 1K-blocks and Use%',
+      }
 }

@@ -66,7 +66,7 @@ describe('whyCommandIsMissing', () => {
       'cannot show clock skew',
     )
     expect(whyCommandIsMissing(['df', '-P'], new Set(['process']))).toBe(
-      'sos saves `df -al -x autofs` and `df -ali -x autofs`, not `df -P` (its filesys plugin did not run for this report)',
+      'sos saves only `df -al -x autofs` and `df -ali -x autofs`, which stand in for `df -P` and `df -Pi` (its filesys plugin did not run for this report)',
     )
     expect(whyCommandIsMissing(['ovs-vsctl', 'show'], new Set())).toBeNull()
   })

@@ -89,12 +89,16 @@ const NODE_COMMANDS: ReadonlyArray<readonly [string, string, string]> = [
     'date',
     'sos saves `date` and `date --utc` as each node was reported; reports taken at different moments cannot show clock skew between nodes',
   ],
-  ['df', 'filesys', 'sos saves `df -al -x autofs` and `df -ali -x autofs`, not `df -P`'],
+  [
+    'df',
+    'filesys',
+    'sos saves only `df -al -x autofs` and `df -ali -x autofs`, which stand in for `df -P` and `df -Pi`',
+  ],
   ['ss', 'networking', 'sos saves `ss -peaonmi` and `netstat -W -neopa`, not other ss options'],
   [
     'rabbitmq-diagnostics',
     'rabbitmq',
-    'sos saves only `rabbitmqctl report` (its status section lists the alarms)',
+    'sos saves only `rabbitmqctl report`, whose Alarms sections stand in for `rabbitmq-diagnostics alarms`',
   ],
   [
     'nova-manage',

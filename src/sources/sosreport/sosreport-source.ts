@@ -21,6 +21,13 @@ import {contentRoot, type ExtractedArchive, extractArchive, looksLikeArchiveName
 import type {EvidenceSource} from '../source.js'
 import {findServer, portRowsOfServer} from './api-derivations.js'
 import {withoutFormatOptions} from './command-variants.js'
+import {
+  alarmLinesOfReport,
+  isAlarmsRequest,
+  listQueuesColumns,
+  queuesOfReport,
+  type ReportPick,
+} from './rabbitmq-report.js'
 import {hasApiOutput, whyCommandIsMissing, whyFileIsMissing, whySosNeverAsked} from './sos-coverage.js'
 import {
   isDanglingLink,
@@ -348,6 +355,11 @@ async function gatherCommand(
     const journal = await gatherJournal(node, report, request)
     if (journal) return journal
   }
+  const fromRabbitReport = rabbitReportStandIn(argv)
+  if (fromRabbitReport) {
+    const gathered = await gatherFromRabbitReport(node, report, request, reportName, fromRabbitReport)
+    if (gathered) return gathered
+  }
 
   const location = locateCommand(report, argv)
   if (!location.found) {
@@ -397,6 +409,63 @@ async function gatherCommand(
     returnCode,
     0,
   )
+}
+
+/** What of `rabbitmqctl report` answers a RabbitMQ request sos never ran (rabbitmq-report.ts), or null. */
+function rabbitReportStandIn(
+  argv: readonly string[],
+): {readonly pick: (reportText: string) => ReportPick; readonly what: string} | null {
+  if (isAlarmsRequest(argv)) return {pick: alarmLinesOfReport, what: 'the Alarms sections'}
+  const columns = listQueuesColumns(argv)
+  if (columns)
+    return {
+      pick: (text) => queuesOfReport(text, columns),
+      what: `the ${columns.join(', ')} columns of the vhost / queue listing`,
+    }
+  return null
+}
+
+/**
+ * A RabbitMQ question sos never asks, answered with a piece of the `rabbitmqctl report` it saved. Null
+ * when the report saved the command itself or holds no report, so the caller looks it up or says why.
+ */
+async function gatherFromRabbitReport(
+  node: string,
+  report: SosReport,
+  request: CommandRequest,
+  reportName: string,
+  standIn: {readonly pick: (reportText: string) => ReportPick; readonly what: string},
+): Promise<Gathered | null> {
+  if (locateCommand(report, request.argv).found) return null // a later sos saved the command itself
+  const reportRequest: CommandRequest = {kind: 'command', argv: ['rabbitmqctl', 'report']}
+  const location = locateCommand(report, reportRequest.argv)
+  if (!location.found || location.relPath === null) return null
+  const {relPath, returnCode} = location
+  const read = await readReportText(report, relPath, SOS_OUTPUT_CAP_BYTES)
+  if (read === null) return null
+  const failure = failureOf(returnCode, reportRequest, reportName)
+  if (failure) {
+    return {
+      ...ok(node, request, report, read.text, relPath, read.truncated, returnCode, 0),
+      status: failure.status,
+      error: failure.error,
+    }
+  }
+  if (returnCode !== null && returnCode !== 0) {
+    // The broker did not answer sos; the command asked would have failed the same way.
+    const where = `${relPath} (sos saved \`rabbitmqctl report\`, which exited ${returnCode})`
+    return ok(node, request, report, read.text, where, read.truncated, returnCode, 0)
+  }
+  const picked = standIn.pick(read.text)
+  if (!picked.ok) {
+    return notCollected(
+      node,
+      request,
+      `not in the sosreport for ${reportName}: sos saved \`rabbitmqctl report\` (${relPath}), but ${picked.reason}`,
+    )
+  }
+  const where = `${relPath} (derived: ${standIn.what} of the \`rabbitmqctl report\` sos saved; sos never runs \`${describeRequest(request)}\`)`
+  return ok(node, request, report, picked.text, where, read.truncated, 0, 0)
 }
 
 /** A log sos meant to copy but did not: skipped over --log-size, or its tail never written. */
