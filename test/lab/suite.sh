@@ -73,9 +73,9 @@ run_playbook() {
 }
 
 rows=()
-failed=0
+passed=0 failed=0
 for f in "${faults[@]}"; do
-  ft=$SECONDS inj=fail sym=fail heal=fail live=- offline=- expect=- verdict="no expectation"
+  ft=$SECONDS inj=fail sym=fail heal=fail live=- offline=- offline_pid= expect=- verdict="no expectation" ok=1
   log "===== $f"
   if bash "$LAB_DIR/fault.sh" "$f"; then inj=ok; fi
   if [[ $inj == ok ]] && bash "$LAB_DIR/fault.sh" --symptom "$f"; then sym=ok; fi
@@ -86,17 +86,24 @@ for f in "${faults[@]}"; do
       verdict="skipped (playbook not built)"
     else
       live=$(run_playbook live "$pb" "$target" "$f")
-      offline=$(run_playbook offline "$pb" "$target" "$f")
-      lv=PASS ov=PASS
-      [[ ${live%% *} == "$expect" ]] || lv=MISS
-      [[ ${offline%% *} == "$expect" ]] || ov=MISS
-      [[ $offline == "no sos capture" ]] && ov="no-sos"
-      verdict="live $lv, offline $ov"
-      [[ $lv == PASS && $ov != MISS ]] || failed=1
+      # The offline run reads only the committed sos archives: it goes on while the fault heals.
+      run_playbook offline "$pb" "$target" "$f" > "$out_dir/$f.offline.top" &
+      offline_pid=$!
     fi
   fi
   if bash "$LAB_DIR/fault.sh" --heal "$f"; then heal=ok; fi
-  [[ $inj/$sym/$heal == ok/ok/ok ]] || failed=1
+  if [[ -n ${offline_pid:-} ]]; then
+    wait "$offline_pid" || true
+    offline=$(<"$out_dir/$f.offline.top") offline_pid=
+    lv=${live%% *} ov=PASS
+    [[ $lv == "$expect" ]] && lv=PASS || lv=MISS
+    [[ ${offline%% *} == "$expect" ]] || ov=MISS
+    [[ $offline == "no sos capture" ]] && ov="no-sos"
+    verdict="live $lv, offline $ov"
+    [[ $lv == PASS && $ov != MISS ]] || ok=0
+  fi
+  [[ $inj/$sym/$heal == ok/ok/ok ]] || ok=0
+  ((ok)) && passed=$((passed + 1)) || failed=$((failed + 1))
   rows+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%ss' "$f" "${pb:--}" "$inj/$sym/$heal" "$live" "$offline" "$expect" "$verdict" $((SECONDS - ft)))")
 done
 
@@ -108,4 +115,7 @@ done
   } | column -t -s $'\t'
 } | tee "$LAB_DIR/last-suite.txt"
 echo "details: $out_dir/<fault>.{live,offline}.{cmd,json,err}"
-exit $failed
+# The plain closing line CI reads: a fault passes when it injected, showed its symptom and healed, and
+# its playbook named the expected top suspect live and (where there is a sos capture) offline.
+echo "lab: $passed passed, $failed failed"
+((failed == 0))
