@@ -4,9 +4,12 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {
+  describeEnding,
   enoughMatches,
   freshness,
   lineTime,
+  linePid,
+  logEnd,
   scanComponentLogs,
   STALE_FACTOR,
   type ComponentLog,
@@ -137,5 +140,150 @@ describe('lineTime', () => {
 
   it('does not enforce a window on lines without timestamps', () => {
     expect(enoughMatches(['a', 'b'], 2, '1s')).toBe(true)
+  })
+})
+
+/** A real lab log from fixtures/lab (each starts with its `$ command` line and ends with `[exit status: N]`). */
+function labLog(file: string): string {
+  const text = readFileSync(path.resolve(import.meta.dirname, '../../fixtures/lab', file), 'utf8')
+  return text.split('\n').slice(1, -2).join('\n')
+}
+
+const RECONNECTED =
+  "{says: Reconnected to AMQP server, hint: Reconnected to AMQP server on, pattern: 'Reconnected to AMQP server on \\S+ via', examples: [{line: x, source: y}]}"
+
+function amqpForced(extra: Record<string, string> = {}): SignatureEntry {
+  return signature({
+    id: 'amqp-forced',
+    title: 'RabbitMQ forced connections closed',
+    hint: 'CONNECTION_FORCED',
+    pattern: "'CONNECTION_FORCED - broker forced connection closure'",
+    ended_by: RECONNECTED,
+    ...extra,
+  })
+}
+
+describe('a signature that its recovery line ended (ended_by)', () => {
+  it('ends the AMQP outage when the same nova-compute process reconnected after its last error, and says when', () => {
+    // Healthy lab, compute-0: RabbitMQ restarted at 05:47:14; pid 378 reconnected at 05:47:50 and 05:47:52.
+    const [hit] = scanComponentLogs([amqpForced()], [log('nova-compute')])
+    expect(hit?.ended?.kind).toBe('recovered')
+    expect(describeEnding(hit!, hit!.ended!)).toBe(
+      'RabbitMQ forced connections closed on compute-0 from 05:47:14 to 05:47:50, recovered: Reconnected to AMQP server',
+    )
+  })
+
+  it('keeps it open when the process reconnected only before its last error (rabbitmq-down: 07:19 reconnect, 08:01 outage)', () => {
+    const text = labLog('rabbitmq-down/bundle/items/0005.out')
+    expect(text).toContain('Reconnected to AMQP server on')
+    const [hit] = scanComponentLogs([amqpForced()], [log('nova-compute', 'compute-0', ['compute'], text)])
+    expect(hit).toBeDefined()
+    expect(hit?.ended).toBeUndefined()
+  })
+
+  it('does not let another worker’s reconnect end a process that never reconnected (neutron-server pid 26776)', () => {
+    // clock-skew, controller-0: workers 26777/26778/26780 reconnected at 08:05:53-56; 26776 logged
+    // "Connection failed ... (retrying in 31.0 seconds)" at 08:05:52 and no reconnect after.
+    const text = labLog('clock-skew/controller-0.log_neutron-server.log.txt')
+    const kombu = (sameProcess: boolean) =>
+      signature({
+        id: 'kombu-refused',
+        in: '[neutron-server]',
+        hint: "'Connection failed: [Errno 111] ECONNREFUSED'",
+        pattern: "'Connection failed: \\[Errno 111\\] ECONNREFUSED \\(retrying in'",
+        ended_by: RECONNECTED.replace('examples:', `same_process: ${sameProcess}, examples:`),
+      })
+    const logs = [log('neutron-server', 'controller-0', ['controller'], text)]
+    expect(scanComponentLogs([kombu(true)], logs)[0]?.ended).toBeUndefined()
+    expect(scanComponentLogs([kombu(false)], logs)[0]?.ended?.kind).toBe('recovered')
+  })
+
+  it('leaves a signature without ended_by or repeats_every to the freshness rule', () => {
+    const [hit] = scanComponentLogs([amqpForced({ended_by: '{says: x, hint: never written, pattern: never, examples: [{line: x, source: y}]}'})], [log('nova-compute')])
+    expect(hit?.ended).toBeUndefined()
+    const [plain] = scanComponentLogs([signature()], [log('nova-compute')])
+    expect(plain?.ended).toBeUndefined()
+  })
+
+  it('ends undated lines by their order alone, and says no times', () => {
+    const undated = NOVA_COMPUTE_LOG.split('\n')
+      .filter((l) => l.includes('CONNECTION_FORCED') || l.includes('Reconnected to AMQP'))
+      .map((l) => l.replace(/^\S+ \S+ 378 /, ''))
+      .join('\n')
+    const [hit] = scanComponentLogs([amqpForced()], [log('nova-compute', 'compute-0', ['compute'], undated)])
+    expect(hit?.ended).toMatchObject({kind: 'recovered', from: undefined, to: undefined})
+    expect(describeEnding(hit!, hit!.ended!)).toBe(
+      'RabbitMQ forced connections closed on compute-0, recovered: Reconnected to AMQP server',
+    )
+  })
+})
+
+describe('a periodic error that stopped (repeats_every)', () => {
+  // sg-no-egress, compute-0: the resource tracker failed to reach placement every minute 07:33-07:36 (the
+  // placement-down fault, restored before this one), then nova-compute logged on until 07:47 without it.
+  const text = labLog('sg-no-egress/compute-0.log_nova-compute.log.txt')
+  const placement = (every: string) =>
+    signature({
+      id: 'placement-unreachable',
+      title: 'nova-compute cannot reach placement',
+      component: 'placement-api',
+      hint: 'Unable to establish connection to',
+      pattern: "'Unable to establish connection to https?://\\S+/resource_providers'",
+      repeats_every: every,
+    })
+
+  it('is over when the log went on for more than two periods without it', () => {
+    const [hit] = scanComponentLogs([placement('1m')], [log('nova-compute', 'compute-0', ['compute'], text)])
+    expect(hit?.ended).toMatchObject({kind: 'silent', periodMs: 60_000})
+    expect(describeEnding(hit!, hit!.ended!)).toMatch(
+      /^nova-compute cannot reach placement on compute-0 from 07:3\d:\d\d to 07:36:31, then not again for \d+ min/,
+    )
+  })
+
+  it('is still open when the silence is shorter than two periods', () => {
+    const [hit] = scanComponentLogs([placement('10m')], [log('nova-compute', 'compute-0', ['compute'], text)])
+    expect(hit?.ended).toBeUndefined()
+  })
+})
+
+describe('names_node', () => {
+  it('files neutron-server’s clock-skew report under the agent host it names, not under the controller', () => {
+    const text = labLog('clock-skew/controller-0.log_neutron-server.log.txt')
+    const skew = signature({
+      id: 'agent-clock-skew',
+      component: 'clock',
+      in: '[neutron-server]',
+      hint: 'This differs from the current server timestamp',
+      pattern: "'This differs from the current server timestamp'",
+      names_node: "'Message received from the host: ([\\w.-]+) during'",
+    })
+    const hits = scanComponentLogs([skew], [log('neutron-server', 'controller-0', ['controller'], text)])
+    expect(hits.map((h) => [h.node, h.lines.length])).toEqual([['compute-1', 3]])
+  })
+})
+
+describe('logEnd', () => {
+  const text = '2026-11-22 07:33:52.085 11892 WARNING nova.scheduler.client.report Placement API service is not responding.'
+  it('takes the moment the log was read as its end when that is later by less than 55 min', () => {
+    expect(logEnd(text, '2026-11-22T07:56:52.000Z')).toBe(Date.UTC(2026, 10, 22, 7, 56, 52))
+  })
+
+  it('keeps the last line when the read is earlier, much later (a time zone west of UTC), or unknown', () => {
+    const last = Date.UTC(2026, 10, 22, 7, 33, 52, 85)
+    expect(logEnd(text, '2026-11-22T07:30:00.000Z')).toBe(last)
+    expect(logEnd(text, '2026-11-22T12:40:00.000Z')).toBe(last)
+    expect(logEnd(text)).toBe(last)
+  })
+
+  it('never compares a year-less syslog stamp with a real date', () => {
+    expect(logEnd('Nov 22 07:33:52 db-0 haproxy[1]: x', '2026-11-22T07:40:00.000Z')).toBe(Date.UTC(2000, 10, 22, 7, 33, 52))
+  })
+})
+
+describe('linePid', () => {
+  it('reads the process of journal, syslog and oslo.log lines, and none from Open vSwitch', () => {
+    expect(linePid('Nov 22 05:47:14 compute-0 nova-compute[378]: 2026-11-22 05:47:14.432 378 ERROR x')).toBe('378')
+    expect(linePid('2026-11-22 05:47:50.605 378 INFO oslo.messaging._drivers.impl_rabbit [-] x')).toBe('378')
+    expect(linePid('2026-11-22T05:47:14.123Z|00012|rconn|INFO|br-int<->tcp:127.0.0.1:6633: connected')).toBeUndefined()
   })
 })

@@ -11,6 +11,8 @@ export interface ComponentLog {
   /** The evidence-store index of this text, so a match can be cited. */
   readonly ref: number
   readonly text: string
+  /** ISO time the log was read (Gathered.capturedAt), when known: a log silent since then has moved on too. */
+  readonly readAt?: string
 }
 
 export interface SignatureHit {
@@ -23,7 +25,32 @@ export interface SignatureHit {
    * undefined when the lines carry none. A log that went on for a while without the error suggests it stopped.
    */
   readonly ageMs: number | undefined
+  /** Set when every log the signature matched in shows the trouble ended (see `endingOf`). */
+  readonly ended?: Ending
 }
+
+/**
+ * How a log shows a trouble ended: the service wrote its recovery line after the last match (`recovered`), or a
+ * periodic error stopped coming back while the log went on (`silent`). Times are the lines' own, when dated.
+ */
+export type Ending =
+  | {
+      readonly kind: 'recovered'
+      readonly from: number | undefined
+      readonly to: number | undefined
+      readonly says: string
+      /** The recovery line that ended it last (the latest, over processes and logs). */
+      readonly line: {readonly ref: number; readonly line: number; readonly text: string}
+    }
+  | {
+      readonly kind: 'silent'
+      readonly from: number | undefined
+      /** The last matching line. */
+      readonly to: number
+      /** How long the log went on after it. */
+      readonly quietMs: number
+      readonly periodMs: number
+    }
 
 /** A signature whose last match is older than this, measured from the end of its log, is a past event. */
 export const STALE_AFTER_MS = 5 * 60_000
@@ -51,6 +78,11 @@ export function scanComponentLogs(
     {signature: SignatureEntry; node: string; lines: {ref: number; line: number; text: string}[]}
   >()
   const endOf = new Map<number, number | undefined>()
+  const texts = new Map<number, string>()
+  const logOf = (ref: number): LogText | undefined => {
+    const text = texts.get(ref)
+    return text === undefined ? undefined : {text, end: endOf.get(ref)}
+  }
   for (const log of logs) {
     const applicable = signatures.filter(
       (s) =>
@@ -74,14 +106,20 @@ export function scanComponentLogs(
       scanners.set(key, entry)
     }
     const matchesById = entry.scanner.scan(log.text)
-    if (matchesById.size > 0) endOf.set(log.ref, lastTime(log.text))
+    if (matchesById.size > 0) {
+      endOf.set(log.ref, logEnd(log.text, log.readAt))
+      texts.set(log.ref, log.text)
+    }
     for (const [id, matches] of matchesById) {
       const signature = entry.sigs.find((s) => s.meta.id === id)
       if (!signature) continue
-      const k = `${id}\0${log.node}`
-      const hit = found.get(k) ?? {signature, node: log.node, lines: []}
-      hit.lines.push(...matches.map((m) => ({ref: log.ref, line: m.line, text: m.text})))
-      found.set(k, hit)
+      for (const m of matches) {
+        const node = nodeNamed(signature, m.text) ?? log.node
+        const k = `${id}\0${node}`
+        const hit = found.get(k) ?? {signature, node, lines: []}
+        hit.lines.push({ref: log.ref, line: m.line, text: m.text})
+        found.set(k, hit)
+      }
     }
   }
   return [...found.values()]
@@ -92,12 +130,124 @@ export function scanComponentLogs(
         hit.signature.meta.window,
       ),
     )
-    .map((hit) => ({...hit, ageMs: ageOf(hit.lines, endOf)}))
+    .map((hit) => {
+      const ended = endingOf(hit.signature, hit.lines, logOf)
+      return {...hit, ageMs: ageOf(hit.lines, endOf), ...(ended ? {ended} : {})}
+    })
+}
+
+/**
+ * Whether the trouble a signature matched is over, by the logs themselves: in every log it matched in, either
+ * its `ended_by` recovery line follows its last match (per process when the lines name one), or, for a
+ * signature that `repeats_every` P, the log went on for more than 2×P after the last match without it.
+ * undefined when any log still shows it open. Pure.
+ */
+export function endingOf(
+  signature: Pick<SignatureEntry, 'meta' | 'endedBy'>,
+  lines: readonly {readonly ref: number; readonly line: number; readonly text: string}[],
+  logOf: (ref: number) => LogText | undefined,
+): Ending | undefined {
+  const refs = [...new Set(lines.map((l) => l.ref))]
+  if (refs.length === 0) return undefined
+  const from = lines.map((l) => lineTime(l.text)).find((t) => t !== undefined)
+  const recoveries: {ref: number; line: number; text: string}[] = []
+  const silences: {to: number; quietMs: number}[] = []
+  const periodMs = signature.meta.repeats_every ? windowMs(signature.meta.repeats_every) : undefined
+  for (const ref of refs) {
+    const log = logOf(ref)
+    if (log === undefined) return undefined
+    const text = log.text
+    const matches = lines.filter((l) => l.ref === ref)
+    const recovery = signature.endedBy && signature.meta.ended_by
+      ? recoveryAfter(matches, text, signature.meta.ended_by.hint, signature.endedBy, signature.meta.ended_by.same_process)
+      : undefined
+    if (recovery) {
+      recoveries.push({ref, ...recovery})
+      continue
+    }
+    const last = matches.map((m) => lineTime(m.text)).filter((t): t is number => t !== undefined).at(-1)
+    const quiet = log.end === undefined || last === undefined ? undefined : log.end - last
+    if (periodMs === undefined || quiet === undefined || last === undefined || quiet <= 2 * periodMs) return undefined
+    silences.push({to: last, quietMs: quiet})
+  }
+  if (silences.length === 0 && signature.meta.ended_by) {
+    const latest = recoveries.reduce((a, b) => ((lineTime(b.text) ?? 0) > (lineTime(a.text) ?? 0) ? b : a))
+    return {kind: 'recovered', from, to: lineTime(latest.text), says: signature.meta.ended_by.says, line: latest}
+  }
+  // At least one log ended silently: the trouble is over, but by silence, which is the weaker word.
+  const latest = silences.reduce((a, b) => (b.to > a.to ? b : a))
+  return {kind: 'silent', from, to: latest.to, quietMs: Math.min(...silences.map((s) => s.quietMs)), periodMs: periodMs!}
+}
+
+/**
+ * The recovery line that ends `matches` in one log: for each process among them (or for all at once when the
+ * lines name none, or `sameProcess` is false), the first recovery line after that process's last match, from
+ * the same process when both lines name one. The latest of those, or undefined when a process has none.
+ */
+export function recoveryAfter(
+  matches: readonly {readonly line: number; readonly text: string}[],
+  logText: string,
+  hint: string,
+  pattern: RegExp,
+  sameProcess: boolean,
+): {line: number; text: string} | undefined {
+  const lastByPid = new Map<string | undefined, number>()
+  for (const m of matches) {
+    const pid = sameProcess ? linePid(m.text) : undefined
+    lastByPid.set(pid, Math.max(lastByPid.get(pid) ?? 0, m.line))
+  }
+  const logLines = logText.split('\n')
+  let latest: {line: number; text: string} | undefined
+  for (const [pid, after] of lastByPid) {
+    let found: {line: number; text: string} | undefined
+    for (let i = after; i < logLines.length; i++) {
+      const text = logLines[i] ?? ''
+      if (!text.includes(hint) || !pattern.test(text)) continue
+      const its = linePid(text)
+      if (pid !== undefined && its !== undefined && its !== pid) continue
+      found = {line: i + 1, text}
+      break
+    }
+    if (!found) return undefined
+    if (!latest || found.line > latest.line) latest = found
+  }
+  return latest
+}
+
+/**
+ * The process id a log line names: `name[pid]:` of syslog and the journal, else the pid oslo.log writes after
+ * its timestamp (`2026-11-22 05:47:50.605 378 INFO …`). undefined for formats without one (Open vSwitch,
+ * RabbitMQ, MariaDB).
+ */
+export function linePid(line: string): string | undefined {
+  const syslog = /^(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\S+) \S+ [^\s[\]]+\[(\d+)\]:/.exec(line)
+  if (syslog) return syslog[1]
+  const oslo = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? (\d+) (?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) /.exec(line)
+  return oslo?.[1]
+}
+
+/** An ended hit in plain words, for the report: what, where, when, and what shows it is over. */
+export function describeEnding(hit: Pick<SignatureHit, 'signature' | 'node'>, ending: Ending, where = ` on ${hit.node}`): string {
+  const title = hit.signature.meta.title
+  const span = ending.from !== undefined && ending.to !== undefined ? ` from ${clock(ending.from)} to ${clock(ending.to)}` : ''
+  if (ending.kind === 'recovered') return `${title}${where}${span}, recovered: ${ending.says}`
+  return `${title}${where}${span}, then not again for ${Math.round(ending.quietMs / 60_000)} min while the log went on (it repeats every ${Math.round(ending.periodMs / 1000)} s while the trouble lasts): over`
+}
+
+/** A line time as the operator reads it in the log: HH:MM:SS (UTC, as the lines are written). */
+function clock(t: number): string {
+  return new Date(t).toISOString().slice(11, 19)
+}
+
+/** The node a line is about, by the signature's `names_node` (neutron-server naming an agent's host). */
+export function nodeNamed(signature: Pick<SignatureEntry, 'namesNode'>, line: string): string | undefined {
+  const named = signature.namesNode?.exec(line)?.[1]
+  return named === undefined || named === '' ? undefined : named
 }
 
 /** How long before the end of `logText` the last dated line of `matches` was written; undefined when undated. */
-export function matchAgeMs(matches: readonly {text: string}[], logText: string): number | undefined {
-  const end = lastTime(logText)
+export function matchAgeMs(matches: readonly {text: string}[], logText: string, readAt?: string): number | undefined {
+  const end = logEnd(logText, readAt)
   const last = matches
     .map((m) => lineTime(m.text))
     .filter((t): t is number => t !== undefined)
@@ -123,6 +273,33 @@ function ageOf(
     best = best === undefined ? age : Math.min(best, age)
   }
   return best
+}
+
+/** One log's text and where it ends in time (see logEnd). */
+export interface LogText {
+  readonly text: string
+  readonly end: number | undefined
+}
+
+/**
+ * Up to this long after a log's last line, the moment it was read stands for its end. Beyond it the gap may
+ * be the node's time zone (oslo.log writes local time without a zone; zones west of UTC are 1 h or more
+ * behind), so the log's own last line is all we trust.
+ */
+export const READ_GAP_TRUSTED_MS = 55 * 60_000
+
+/**
+ * When a log ends, in time: its last dated line, or the moment it was read when that is later (by less than
+ * READ_GAP_TRUSTED_MS). A service that went quiet (nova-scheduler gets no requests while the conductor is
+ * down) still moved on from its last error while nobody wrote to its log.
+ */
+export function logEnd(text: string, readAt?: string): number | undefined {
+  const last = lastTime(text)
+  const read = readAt === undefined ? Number.NaN : Date.parse(readAt)
+  // Syslog short form has no year (lineTime puts it in 2000): it cannot be compared with a real date.
+  if (last === undefined || Number.isNaN(read) || new Date(last).getUTCFullYear() === 2000) return last
+  const gap = read - last
+  return gap > 0 && gap < READ_GAP_TRUSTED_MS ? read : last
 }
 
 /** The timestamp of the last dated line of a log (searching back from the end). */

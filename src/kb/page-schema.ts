@@ -54,6 +54,31 @@ export const signatureLevel = z.enum(['instance', 'service', 'host', 'network', 
 
 const example = z.object({line: z.string().min(1), source: z.string().min(1)}).strict()
 const nearMiss = z.object({line: z.string().min(1), why: z.string().min(1)}).strict()
+const duration = z.string().regex(/^\d+(s|m|h|d)$/, 'a duration is a number and a unit: 90s, 10m, 2h, 1d')
+
+/**
+ * What ends a signature: the line a service writes when the trouble is over (`Reconnected to AMQP server`).
+ * When it follows the signature's last match in the same log (same process, where the log names one), the
+ * match is a past event that ended, not a current cause.
+ */
+export const endedBySchema = z
+  .object({
+    /** Plain words for the report: "recovered: <says>". */
+    says: z.string().min(1),
+    /** A literal every recovery line contains (case-sensitive), as for `hint`. */
+    hint: z.string().min(3),
+    /** ECMAScript regex, ReDoS-checked like `pattern`. */
+    pattern: z.string().min(1),
+    flags: z.enum(['', 'i']).default(''),
+    /**
+     * true (default): only a recovery written by the same process (pid) ends the matches of that process.
+     * false: any later recovery line in that log ends it (a daemon's startup line, written by its new pid).
+     */
+    same_process: z.boolean().default(true),
+    /** Real recovery lines, each with where it came from. */
+    examples: z.array(example).min(1, 'ended_by needs at least one real recovery line'),
+  })
+  .strict()
 
 export const signaturePageSchema = z
   .object({
@@ -76,6 +101,19 @@ export const signaturePageSchema = z
       .regex(/^\d+(s|m|h|d)$/, 'a window is a number and a unit: 90s, 10m, 2h, 1d')
       .optional(),
     roles: z.array(z.string().regex(/^[a-z]+$/)).optional(),
+    /**
+     * A regex whose first group is the node a matching line is about, when that is not the node whose log it
+     * is (neutron-server names the agent host whose clock is off). Without it, or when it does not match,
+     * the finding is for the log's own node.
+     */
+    names_node: z.string().min(1).optional(),
+    /** The line that ends this trouble, when the service writes one. */
+    ended_by: endedBySchema.optional(),
+    /**
+     * The error comes back at least this often while the fault lasts (a periodic task that fails each run).
+     * When the log goes on for more than twice this long without it, the trouble ended silently.
+     */
+    repeats_every: duration.optional(),
     /** Free text for the reader (e.g. '>=zed'); not enforced. */
     versions: z.string().optional(),
     level: signatureLevel,
@@ -119,6 +157,7 @@ export type ComponentPage = z.infer<typeof componentPageSchema>
 export type SignaturePage = z.infer<typeof signaturePageSchema>
 export type GuidePage = z.infer<typeof guidePageSchema>
 export type SignatureLevel = z.infer<typeof signatureLevel>
+export type EndedBy = z.infer<typeof endedBySchema>
 
 export const PAGE_TYPES = ['component', 'signature', 'guide'] as const
 export type PageType = (typeof PAGE_TYPES)[number]

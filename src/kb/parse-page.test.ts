@@ -80,6 +80,46 @@ describe('parsePage', () => {
     }
   })
 
+  it('compiles ended_by and names_node with the signature', () => {
+    const result = parsePage(
+      signaturePage({
+        ended_by:
+          "{says: Recovered, hint: Recovered from being unable, pattern: 'Recovered from being unable to report status', examples: [{line: x, source: y}]}",
+        names_node: "'from the host: ([\\w.-]+)'",
+      }),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
+    expect(result.ok && result.page.type === 'signature' && result.page.endedBy?.source).toBe(
+      'Recovered from being unable to report status',
+    )
+    expect(result.ok && result.page.type === 'signature' && result.page.namesNode?.exec('from the host: compute-1 during')?.[1]).toBe('compute-1')
+  })
+
+  it('refuses an ended_by pattern that can backtrack catastrophically, at its line, as for pattern', () => {
+    const result = parsePage(
+      signaturePage({ended_by: "{says: x, hint: Reconnected, pattern: '(Reconnected.*)+$', examples: [{line: x, source: y}]}"}),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.problem.where).toBe('knowledge/signatures/oslo-messaging-timeout.md:12')
+      expect(result.problem.message).toMatch(/^ended_by\.pattern: .*backtrack/)
+    }
+  })
+
+  it('refuses an ended_by without a real recovery line, and a names_node without a capture group', () => {
+    const noExample = parsePage(
+      signaturePage({ended_by: "{says: x, hint: Reconnected, pattern: Reconnected, examples: []}"}),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
+    expect(!noExample.ok && noExample.problem.message).toMatch(/ended_by\.examples: .*real recovery line/)
+    const noGroup = parsePage(
+      signaturePage({names_node: "'from the host: \\S+'"}),
+      'knowledge/signatures/oslo-messaging-timeout.md',
+    )
+    expect(!noGroup.ok && noGroup.problem.message).toMatch(/names_node: .*first capture group/)
+  })
+
   it('refuses a page whose id is not its file name', () => {
     const result = parsePage(signaturePage(), 'knowledge/signatures/other.md')
     expect(result.ok).toBe(false)

@@ -36,6 +36,10 @@ export type SignatureEntry = PageCommon & {
   readonly type: 'signature'
   readonly meta: SignaturePage
   readonly regex: RegExp
+  /** The compiled `ended_by.pattern`, when the signature has one. */
+  readonly endedBy?: RegExp
+  /** The compiled `names_node`, when the signature has one. */
+  readonly namesNode?: RegExp
 }
 export type GuideEntry = PageCommon & {readonly type: 'guide'; readonly meta: GuidePage}
 export type KnowledgePage = ComponentEntry | SignatureEntry | GuideEntry
@@ -116,7 +120,25 @@ export function parsePage(text: string, file: string): ParseResult {
     const sig = parsed.data as SignaturePage
     const compiled = compileSignatureRegex(sig.pattern, sig.flags)
     if (typeof compiled === 'string') return {ok: false, problem: {where: at(['pattern']), message: compiled}}
-    return {ok: true, page: {...common, type: 'signature', meta: sig, regex: compiled}}
+    const endedBy = sig.ended_by ? compileSignatureRegex(sig.ended_by.pattern, sig.ended_by.flags) : undefined
+    if (typeof endedBy === 'string')
+      return {ok: false, problem: {where: at(['ended_by', 'pattern']), message: `ended_by.${endedBy}`}}
+    const namesNode = sig.names_node ? compileSignatureRegex(sig.names_node, '') : undefined
+    if (typeof namesNode === 'string')
+      return {ok: false, problem: {where: at(['names_node']), message: namesNode.replace(/^pattern/, 'names_node')}}
+    if (namesNode && new RegExp(`${namesNode.source}|`).exec('')!.length < 2)
+      return {ok: false, problem: {where: at(['names_node']), message: 'names_node: the node name must be the first capture group ( … )'}}
+    return {
+      ok: true,
+      page: {
+        ...common,
+        type: 'signature',
+        meta: sig,
+        regex: compiled,
+        ...(endedBy ? {endedBy} : {}),
+        ...(namesNode ? {namesNode} : {}),
+      },
+    }
   }
   if (pageType === 'component')
     return {ok: true, page: {...common, type: 'component', meta: parsed.data as ComponentPage}}

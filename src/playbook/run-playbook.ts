@@ -4,7 +4,15 @@ import {Gatherer} from '../collect/gather.js'
 import {API_NODE, describeRequest, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 import {InputError, UnknownTarget} from '../model/errors.js'
 import {KNOWLEDGE_DIR, loadKnowledgeCached, type KnowledgeBase} from '../kb/load-knowledge.js'
-import {freshness, matchAgeMs, scanComponentLogs, type ComponentLog, type SignatureHit} from '../kb/log-scan.js'
+import {
+  describeEnding,
+  freshness,
+  matchAgeMs,
+  scanComponentLogs,
+  type ComponentLog,
+  type Ending,
+  type SignatureHit,
+} from '../kb/log-scan.js'
 import type {SignatureLevel} from '../kb/page-schema.js'
 import type {NodeRef} from '../model/node.js'
 import {PARSERS} from '../parse/index.js'
@@ -145,8 +153,10 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
 
   // Knowledge-base signatures scan the component logs: data, not code, decides what a log line means.
   const kb = options.knowledgeDir === null ? undefined : await loadKnowledgeForRun(options.knowledgeDir ?? KNOWLEDGE_DIR, notes)
-  const kbFindings = kb ? scanKnowledgeSignatures(ctx, kb) : []
+  const {findings: kbFindings, ended: kbEnded} = kb ? scanKnowledgeSignatures(ctx, kb) : {findings: [], ended: []}
   findings.push(...kbFindings)
+  // A log error followed by its recovery is a past event that ended: said in words, never ranked.
+  ruledOut.push(...kbEnded)
   for (const f of kbFindings) {
     const phase = phases.find((p) => p.id === f.phase)
     if (phase && !phase.findings.includes(f.check)) (phase.findings as string[]).push(f.check)
@@ -174,7 +184,7 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
     audit: gatherer.audit,
     complete: missing.length === 0 && !options.signal?.aborted,
     notes: [...notes, ...(source.notes?.() ?? [])],
-    kb: kbEntriesUsed(findings, kb),
+    kb: kbEntriesUsed([...findings.flatMap((f) => f.kb), ...kbEnded.map((r) => r.check)], kb),
   }
 }
 
@@ -466,7 +476,7 @@ async function scanSignatures(ctx: Ctx): Promise<Finding[]> {
       // As for knowledge-base signatures: an error the log has long moved on from counts for less than one
       // still happening (an AMQP outage during bring-up an hour ago is not why ssh fails now).
       const ages = [...new Set(nodeItems.map((i) => i._ref))].map((ref) =>
-        matchAgeMs(nodeItems.filter((i) => i._ref === ref), ctx.store[ref]?.text ?? ''),
+        matchAgeMs(nodeItems.filter((i) => i._ref === ref), ctx.store[ref]?.text ?? '', ctx.store[ref]?.gathered.capturedAt),
       )
       const age = ages.some((a) => a === undefined) ? undefined : Math.min(...(ages as number[]))
       const scoped = {...ctx.bindings, matches: nodeItems, count: nodeItems.length, node}
@@ -508,8 +518,12 @@ function playbookLevel(level: SignatureLevel): Finding['level'] {
   return level === 'service' ? 'host' : level
 }
 
-/** Scan every gather marked `log_of` with the knowledge base's signatures for that component; one finding per signature per node. */
-function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): Finding[] {
+/**
+ * Scan every gather marked `log_of` with the knowledge base's signatures for that component: one finding per
+ * implicated component and node for the troubles still open, and one ruled-out line per component and node
+ * for those the logs show ended (recovered, or a periodic error that stopped).
+ */
+function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): {findings: Finding[]; ended: RuledOut[]} {
   const logs: ComponentLog[] = []
   const phaseOfRef = new Map<number, string>()
   const gathers = [...(ctx.playbook.discover?.gather ?? []), ...ctx.playbook.phases.flatMap((p) => p.gather)]
@@ -522,16 +536,20 @@ function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): Finding[] {
       phaseOfRef.set(ref, fact?.phase ?? 'roles')
       const node = stored.gathered.node
       const roles = ctx.nodes.find((n) => n.name === node)?.roles ?? []
-      logs.push({component: spec.log_of, node, roles: [...roles], ref, text: stored.text})
+      const readAt = stored.gathered.capturedAt
+      logs.push({component: spec.log_of, node, roles: [...roles], ref, text: stored.text, ...(readAt ? {readAt} : {})})
     }
   }
   // One finding per implicated component and node: five signatures of one RabbitMQ outage are one suspicion, not five.
   const groups = new Map<string, SignatureHit[]>()
+  const endedGroups = new Map<string, SignatureHit[]>()
   for (const hit of scanComponentLogs([...kb.signatures.values()], logs)) {
     const key = `${hit.signature.meta.component}\0${hit.node}`
-    groups.set(key, [...(groups.get(key) ?? []), hit])
+    const into = hit.ended ? endedGroups : groups
+    into.set(key, [...(into.get(key) ?? []), hit])
   }
-  return [...groups.values()].map((hits): Finding => {
+  const ended = [...endedGroups.values()].map((hits) => endedInWords(hits, ctx))
+  const findings = [...groups.values()].map((hits): Finding => {
     const scored = hits
       .map((hit) => ({hit, weight: hit.signature.meta.weight * freshness(hit.ageMs)}))
       .sort((a, b) => b.weight - a.weight || a.hit.signature.meta.id.localeCompare(b.hit.signature.meta.id))
@@ -557,12 +575,35 @@ function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): Finding[] {
       kb: scored.map(({hit}) => hit.signature.meta.id),
     }
   })
+  return {findings, ended}
+}
+
+/** Ended hits of one component on one node as one ruled-out line: the strongest signature, the whole span. */
+function endedInWords(hits: readonly SignatureHit[], ctx: Ctx): RuledOut {
+  const sorted = [...hits].sort(
+    (a, b) => b.signature.meta.weight - a.signature.meta.weight || a.signature.meta.id.localeCompare(b.signature.meta.id),
+  )
+  const lead = sorted[0]!
+  const endings = sorted.map((h) => h.ended!)
+  const froms = endings.map((e) => e.from).filter((t): t is number => t !== undefined)
+  const tos = endings.map((e) => e.to).filter((t): t is number => t !== undefined)
+  // A recovery line says more than silence: name it when any of the group has one.
+  const base: Ending = endings.find((e) => e.kind === 'recovered') ?? endings[0]!
+  const span: Ending = {...base, from: froms.length > 0 ? Math.min(...froms) : undefined, to: tos.length > 0 ? Math.max(...tos) : base.to} as Ending
+  const where = [...new Set(sorted.flatMap((h) => h.lines.map((l) => ctx.store[l.ref])).map((st) => (st ? describeRequest(st.gathered.request) : '')))].filter(Boolean).join(', ')
+  const node = lead.node === API_NODE ? '' : ` on ${lead.node}`
+  const also = sorted.length > 1 ? ` (also ${sorted.slice(1).map((h) => h.signature.meta.title).join('; ')})` : ''
+  return {
+    check: lead.signature.meta.id,
+    component: lead.signature.meta.component,
+    reason: `${describeEnding(lead, span, node)}${also}, in ${where}: a past event that ended, not a current cause.`,
+  }
 }
 
 /** The knowledge-base pages this run's findings cite (signatures that matched, pages named by checks), with titles. */
-function kbEntriesUsed(findings: readonly Finding[], kb: KnowledgeBase | undefined): KbEntryRef[] {
+function kbEntriesUsed(cited: readonly string[], kb: KnowledgeBase | undefined): KbEntryRef[] {
   if (!kb) return []
-  const ids = [...new Set(findings.flatMap((f) => f.kb))]
+  const ids = [...new Set(cited)]
   const byId = new Map(kb.pages.map((p) => [p.meta.id, p]))
   return ids.flatMap((id) => {
     const page = byId.get(id)
