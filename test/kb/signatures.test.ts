@@ -49,6 +49,25 @@ describe('knowledge/signatures', () => {
       }
     })
 
+    it('knows its recovery line when it has ended_by: each real example is one, and the trouble itself is not', () => {
+      const ended = sig.meta.ended_by
+      if (!ended || !sig.endedBy) return
+      const isRecovery = (line: string) => line.includes(ended.hint) && sig.endedBy!.test(line)
+      for (const example of ended.examples) {
+        expect(isRecovery(example.line), `ended_by /${ended.pattern}/ does not match: ${example.line}`).toBe(true)
+        expect(signatureMatches(sig, example.line), `the signature itself matches its recovery: ${example.line}`).toBe(false)
+        const file = capturePath(example.source)
+        if (file === undefined) {
+          expect(example.source, 'a public source is a URL').toMatch(/https?:\/\/\S+/)
+        } else if (file.startsWith(repo) || existsSync(file)) {
+          expect(readFileSync(file, 'utf8').split('\n'), `${example.source} does not contain the line verbatim`).toContain(example.line)
+        }
+      }
+      for (const example of sig.meta.examples.match) {
+        expect(isRecovery(example.line), `ended_by matches the signature's own line: ${example.line}`).toBe(false)
+      }
+    })
+
     it('takes its lab lines verbatim from the capture it names, and names a public source otherwise', () => {
       for (const example of sig.meta.examples.match) {
         const file = capturePath(example.source)
