@@ -242,6 +242,12 @@ describe("control-plane on the lab broker's queues (rabbitmqctl list_queues run 
     expect(d.suspects[0]?.evidence[0]?.excerpt).toContain('"consumers":0')
   })
 
+  it('names nova-conductor on the one controller when messages pile up in the conductor queue with no consumer', async () => {
+    const d = await runPlaybook(loaded.playbook, await onController('lab-nova-conductor-down.rabbitmqctl_list_queues.txt')(), {target: null})
+    expect(d.suspects[0]).toMatchObject({component: 'nova-conductor', node: 'controller-0', checks: ['conductor-queue-unconsumed']})
+    expect(d.suspects[0]?.summary).toMatch(/^15 message\(s\) wait in RabbitMQ's conductor queue with no consumer/)
+  })
+
   it("does not read a stopped OVS agent's fanout queues filling up, or the healthy broker, as a finding", async () => {
     for (const file of ['lab-ovs-agent-down.rabbitmqctl_list_queues.txt', 'lab-healthy.rabbitmqctl_list_queues.txt']) {
       const d = await runPlaybook(loaded.playbook, await onController(file)(), {target: null})
