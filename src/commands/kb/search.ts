@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 import chalk from 'chalk'
 
-import {ensureIndex, KnowledgeIndex, type SearchHit} from '../../kb/search-index.js'
+import {ensureIndex, KnowledgeIndex, type SearchResult} from '../../kb/search-index.js'
 import {PAGE_TYPES, type PageType} from '../../kb/page-schema.js'
 
 // The index marks matches with these control characters, which cannot occur in knowledge text.
@@ -38,15 +38,15 @@ export default class KbSearch extends Command {
 
   static override summary = 'Search the knowledge base.'
 
-  async run(): Promise<{query: string; results: SearchHit[]}> {
+  async run(): Promise<{query: string; ignored: string[]; results: SearchResult['hits']}> {
     const {argv, flags} = await this.parse(KbSearch)
     const words = argv.map(String)
     const info = await ensureIndex()
     const index = new KnowledgeIndex(info.file)
     const color = Boolean(process.stdout.isTTY) && chalk.level > 0
-    let results: SearchHit[]
+    let found: SearchResult
     try {
-      results = index.search(words, {
+      found = index.query(words, {
         limit: flags.limit,
         type: flags.type as PageType | undefined,
         mark: this.jsonEnabled() || !color ? ['«', '»'] : undefined,
@@ -54,7 +54,10 @@ export default class KbSearch extends Command {
     } finally {
       index.close()
     }
+    const results = found.hits
     if (!this.jsonEnabled()) {
+      // A host name or request id pasted with the error is in no page: say it was left out of the query.
+      if (found.ignored.length > 0) this.log(chalk.dim(`Ignored (in no page): ${found.ignored.join(' ')}`))
       if (results.length === 0)
         this.log(
           `Nothing in the knowledge base matches ${words.join(' ')}. Try fewer words, or: cloudtriage kb list`,
@@ -71,6 +74,6 @@ export default class KbSearch extends Command {
       }
       if (results.length > 0) this.log(`\nShow one: cloudtriage kb show ${results[0]?.id ?? ''}`)
     }
-    return {query: words.join(' '), results}
+    return {query: words.join(' '), ignored: found.ignored, results}
   }
 }
