@@ -199,7 +199,14 @@ describe('a signature that its recovery line ended (ended_by)', () => {
   })
 
   it('leaves a signature without ended_by or repeats_every to the freshness rule', () => {
-    const [hit] = scanComponentLogs([amqpForced({ended_by: '{says: x, hint: never written, pattern: never, examples: [{line: x, source: y}]}'})], [log('nova-compute')])
+    const [hit] = scanComponentLogs(
+      [
+        amqpForced({
+          ended_by: '{says: x, hint: never written, pattern: never, examples: [{line: x, source: y}]}',
+        }),
+      ],
+      [log('nova-compute')],
+    )
     expect(hit?.ended).toBeUndefined()
     const [plain] = scanComponentLogs([signature()], [log('nova-compute')])
     expect(plain?.ended).toBeUndefined()
@@ -263,7 +270,8 @@ describe('names_node', () => {
 })
 
 describe('logEnd', () => {
-  const text = '2026-11-22 07:33:52.085 11892 WARNING nova.scheduler.client.report Placement API service is not responding.'
+  const text =
+    '2026-11-22 07:33:52.085 11892 WARNING nova.scheduler.client.report Placement API service is not responding.'
   it('takes the moment the log was read as its end when that is later by less than 55 min', () => {
     expect(logEnd(text, '2026-11-22T07:56:52.000Z')).toBe(Date.UTC(2026, 10, 22, 7, 56, 52))
   })
@@ -276,14 +284,20 @@ describe('logEnd', () => {
   })
 
   it('never compares a year-less syslog stamp with a real date', () => {
-    expect(logEnd('Nov 22 07:33:52 db-0 haproxy[1]: x', '2026-11-22T07:40:00.000Z')).toBe(Date.UTC(2000, 10, 22, 7, 33, 52))
+    expect(logEnd('Nov 22 07:33:52 db-0 haproxy[1]: x', '2026-11-22T07:40:00.000Z')).toBe(
+      Date.UTC(2000, 10, 22, 7, 33, 52),
+    )
   })
 })
 
 describe('linePid', () => {
   it('reads the process of journal, syslog and oslo.log lines, and none from Open vSwitch', () => {
-    expect(linePid('Nov 22 05:47:14 compute-0 nova-compute[378]: 2026-11-22 05:47:14.432 378 ERROR x')).toBe('378')
+    expect(linePid('Nov 22 05:47:14 compute-0 nova-compute[378]: 2026-11-22 05:47:14.432 378 ERROR x')).toBe(
+      '378',
+    )
     expect(linePid('2026-11-22 05:47:50.605 378 INFO oslo.messaging._drivers.impl_rabbit [-] x')).toBe('378')
-    expect(linePid('2026-11-22T05:47:14.123Z|00012|rconn|INFO|br-int<->tcp:127.0.0.1:6633: connected')).toBeUndefined()
+    expect(
+      linePid('2026-11-22T05:47:14.123Z|00012|rconn|INFO|br-int<->tcp:127.0.0.1:6633: connected'),
+    ).toBeUndefined()
   })
 })

@@ -158,25 +158,48 @@ export function endingOf(
     if (log === undefined) return undefined
     const text = log.text
     const matches = lines.filter((l) => l.ref === ref)
-    const recovery = signature.endedBy && signature.meta.ended_by
-      ? recoveryAfter(matches, text, signature.meta.ended_by.hint, signature.endedBy, signature.meta.ended_by.same_process)
-      : undefined
+    const recovery =
+      signature.endedBy && signature.meta.ended_by
+        ? recoveryAfter(
+            matches,
+            text,
+            signature.meta.ended_by.hint,
+            signature.endedBy,
+            signature.meta.ended_by.same_process,
+          )
+        : undefined
     if (recovery) {
       recoveries.push({ref, ...recovery})
       continue
     }
-    const last = matches.map((m) => lineTime(m.text)).filter((t): t is number => t !== undefined).at(-1)
+    const last = matches
+      .map((m) => lineTime(m.text))
+      .filter((t): t is number => t !== undefined)
+      .at(-1)
     const quiet = log.end === undefined || last === undefined ? undefined : log.end - last
-    if (periodMs === undefined || quiet === undefined || last === undefined || quiet <= 2 * periodMs) return undefined
+    if (periodMs === undefined || quiet === undefined || last === undefined || quiet <= 2 * periodMs)
+      return undefined
     silences.push({to: last, quietMs: quiet})
   }
   if (silences.length === 0 && signature.meta.ended_by) {
     const latest = recoveries.reduce((a, b) => ((lineTime(b.text) ?? 0) > (lineTime(a.text) ?? 0) ? b : a))
-    return {kind: 'recovered', from, to: lineTime(latest.text), says: signature.meta.ended_by.says, line: latest}
+    return {
+      kind: 'recovered',
+      from,
+      to: lineTime(latest.text),
+      says: signature.meta.ended_by.says,
+      line: latest,
+    }
   }
   // At least one log ended silently: the trouble is over, but by silence, which is the weaker word.
   const latest = silences.reduce((a, b) => (b.to > a.to ? b : a))
-  return {kind: 'silent', from, to: latest.to, quietMs: Math.min(...silences.map((s) => s.quietMs)), periodMs: periodMs!}
+  return {
+    kind: 'silent',
+    from,
+    to: latest.to,
+    quietMs: Math.min(...silences.map((s) => s.quietMs)),
+    periodMs: periodMs!,
+  }
 }
 
 /**
@@ -220,16 +243,27 @@ export function recoveryAfter(
  * RabbitMQ, MariaDB).
  */
 export function linePid(line: string): string | undefined {
-  const syslog = /^(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\S+) \S+ [^\s[\]]+\[(\d+)\]:/.exec(line)
+  const syslog =
+    /^(?:[A-Z][a-z]{2} +\d{1,2} \d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2}T\S+) \S+ [^\s[\]]+\[(\d+)\]:/.exec(line)
   if (syslog) return syslog[1]
-  const oslo = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? (\d+) (?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) /.exec(line)
+  const oslo =
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? (\d+) (?:TRACE|DEBUG|INFO|AUDIT|WARNING|ERROR|CRITICAL) /.exec(
+      line,
+    )
   return oslo?.[1]
 }
 
 /** An ended hit in plain words, for the report: what, where, when, and what shows it is over. */
-export function describeEnding(hit: Pick<SignatureHit, 'signature' | 'node'>, ending: Ending, where = ` on ${hit.node}`): string {
+export function describeEnding(
+  hit: Pick<SignatureHit, 'signature' | 'node'>,
+  ending: Ending,
+  where = ` on ${hit.node}`,
+): string {
   const title = hit.signature.meta.title
-  const span = ending.from !== undefined && ending.to !== undefined ? ` from ${clock(ending.from)} to ${clock(ending.to)}` : ''
+  const span =
+    ending.from !== undefined && ending.to !== undefined
+      ? ` from ${clock(ending.from)} to ${clock(ending.to)}`
+      : ''
   if (ending.kind === 'recovered') return `${title}${where}${span}, recovered: ${ending.says}`
   return `${title}${where}${span}, then not again for ${Math.round(ending.quietMs / 60_000)} min while the log went on (it repeats every ${Math.round(ending.periodMs / 1000)} s while the trouble lasts): over`
 }
@@ -246,7 +280,11 @@ export function nodeNamed(signature: Pick<SignatureEntry, 'namesNode'>, line: st
 }
 
 /** How long before the end of `logText` the last dated line of `matches` was written; undefined when undated. */
-export function matchAgeMs(matches: readonly {text: string}[], logText: string, readAt?: string): number | undefined {
+export function matchAgeMs(
+  matches: readonly {text: string}[],
+  logText: string,
+  readAt?: string,
+): number | undefined {
   const end = logEnd(logText, readAt)
   const last = matches
     .map((m) => lineTime(m.text))

@@ -92,12 +92,19 @@ describe('parsePage', () => {
     expect(result.ok && result.page.type === 'signature' && result.page.endedBy?.source).toBe(
       'Recovered from being unable to report status',
     )
-    expect(result.ok && result.page.type === 'signature' && result.page.namesNode?.exec('from the host: compute-1 during')?.[1]).toBe('compute-1')
+    expect(
+      result.ok &&
+        result.page.type === 'signature' &&
+        result.page.namesNode?.exec('from the host: compute-1 during')?.[1],
+    ).toBe('compute-1')
   })
 
   it('refuses an ended_by pattern that can backtrack catastrophically, at its line, as for pattern', () => {
     const result = parsePage(
-      signaturePage({ended_by: "{says: x, hint: Reconnected, pattern: '(Reconnected.*)+$', examples: [{line: x, source: y}]}"}),
+      signaturePage({
+        ended_by:
+          "{says: x, hint: Reconnected, pattern: '(Reconnected.*)+$', examples: [{line: x, source: y}]}",
+      }),
       'knowledge/signatures/oslo-messaging-timeout.md',
     )
     expect(result.ok).toBe(false)
@@ -109,7 +116,7 @@ describe('parsePage', () => {
 
   it('refuses an ended_by without a real recovery line, and a names_node without a capture group', () => {
     const noExample = parsePage(
-      signaturePage({ended_by: "{says: x, hint: Reconnected, pattern: Reconnected, examples: []}"}),
+      signaturePage({ended_by: '{says: x, hint: Reconnected, pattern: Reconnected, examples: []}'}),
       'knowledge/signatures/oslo-messaging-timeout.md',
     )
     expect(!noExample.ok && noExample.problem.message).toMatch(/ended_by\.examples: .*real recovery line/)

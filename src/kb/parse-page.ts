@@ -125,9 +125,18 @@ export function parsePage(text: string, file: string): ParseResult {
       return {ok: false, problem: {where: at(['ended_by', 'pattern']), message: `ended_by.${endedBy}`}}
     const namesNode = sig.names_node ? compileSignatureRegex(sig.names_node, '') : undefined
     if (typeof namesNode === 'string')
-      return {ok: false, problem: {where: at(['names_node']), message: namesNode.replace(/^pattern/, 'names_node')}}
+      return {
+        ok: false,
+        problem: {where: at(['names_node']), message: namesNode.replace(/^pattern/, 'names_node')},
+      }
     if (namesNode && new RegExp(`${namesNode.source}|`).exec('')!.length < 2)
-      return {ok: false, problem: {where: at(['names_node']), message: 'names_node: the node name must be the first capture group ( … )'}}
+      return {
+        ok: false,
+        problem: {
+          where: at(['names_node']),
+          message: 'names_node: the node name must be the first capture group ( … )',
+        },
+      }
     return {
       ok: true,
       page: {
