@@ -48,6 +48,9 @@ const QUERIES: readonly (readonly [query: string, expected: string])[] = [
   // Identifiers, as issue 5 asks: an option name and a Galera state.
   ['rpc_response_timeout', 'oslo-messaging-timeout'],
   ['non-Primary', 'galera-non-primary'],
+  // The module path in the OVS agent's traceback (ovsdbapp/backend/ovs_idl/transaction.py, fixtures/lab/first-captures/
+  // ovs-agent-down): no signature names it; the page that explains what ovs_idl talks to is openvswitch's.
+  ['ovs_idl', 'openvswitch'],
   // Short pieces: the signature's whole hint, or most of it, must beat the pages that repeat its words.
   ['MessagingTimeout', 'oslo-messaging-timeout'],
   ['Too many connections', 'mysql-too-many-connections-1040'],
