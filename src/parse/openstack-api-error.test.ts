@@ -51,6 +51,16 @@ describe('parseOpenstackApiError', () => {
     })
   })
 
+  it('reads a client without the placement plugin as an error that names no endpoint, quoting its first line', () => {
+    expect(parseOpenstackApiError(captured('dev-machine-no-osc-placement.openstack_resource_provider_list.txt'))).toMatchObject({
+      failed: true,
+      kind: 'other',
+      url: null,
+      line: 1,
+      message: "openstack: 'resource provider list -f json' is not an openstack command. See 'openstack --help'.",
+    })
+  })
+
   it('says a real listing is not an error', () => {
     expect(parseOpenstackApiError(captured('healthy.openstack_compute_service_list.txt'))).toMatchObject({
       failed: false,

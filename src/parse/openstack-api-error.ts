@@ -51,7 +51,8 @@ export function parseOpenstackApiError(text: string): OpenstackApiError {
   const status = HTTP_STATUS.exec(trimmed)
   const httpStatus = status ? Number(status[1]) : null
   const where = url ? splitUrl(url) : {host: null, port: null, path: null}
-  const at = [urlAt, lastWhere((l) => HTTP_STATUS.test(l)), lastWhere(() => true)].find((i) => i >= 0) ?? -1
+  // Else the first line: the client's own complaint ("… is not an openstack command"), before any suggestions.
+  const at = [urlAt, lastWhere((l) => HTTP_STATUS.test(l)), lines.findIndex((l) => l.trim() !== '')].find((i) => i >= 0) ?? -1
   const message = at >= 0 ? (lines[at] ?? '').trim().slice(0, 400) : null
   return {failed: true, kind: kindOf(trimmed, httpStatus), url, ...where, httpStatus, message, line: at >= 0 ? at + 1 : null}
 }

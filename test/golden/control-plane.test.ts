@@ -208,6 +208,18 @@ describe('control-plane when an API does not answer', () => {
     }
   })
 
+  it('says placement could not be asked, rather than that it answered, when the client lacks the placement plugin', async () => {
+    const refused = await captured('dev-machine-no-osc-placement.openstack_resource_provider_list.txt')
+    const source = replaying(LAB_NODES, (node, request) =>
+      node === API_NODE && request.kind === 'command' && request.argv.join(' ') === 'openstack resource provider list -f json' ? refused : undefined,
+    )
+    const d = await runPlaybook(loaded.playbook, source, {target: null})
+    expect(d.suspects).toEqual([])
+    expect(d.ruledOut.find((r) => r.check === 'placement-api-unreachable')?.reason).toBe(
+      "Placement could not be asked: openstack: 'resource provider list -f json' is not an openstack command. See 'openstack --help'.",
+    )
+  })
+
   it('names keystone as the one suspect when every call fails at authentication, not each API behind it', async () => {
     // With keystone stopped, every `openstack` call fails while getting its token, before its own API is asked,
     // so each prints the same error. The lab probe captured it for `openstack server list`
