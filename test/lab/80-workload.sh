@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stage 80: a healthy workload: flavor, security group "web" (ssh + icmp in), server vm-web-1 pinned
-# to compute-0 with its VIF plugged, and volume vol-web-1 attached to it.
+# to compute-0 with its VIF plugged, volume vol-web-1 attached to it, and a floating IP from ext-net
+# associated with it (through router r-web, 55-neutron.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_root
@@ -44,4 +45,17 @@ if [[ $(os volume show vol-web-1 -f value -c status) == available ]]; then
 fi
 vol_in_use() { [[ $(os volume show vol-web-1 -f value -c status) == in-use ]]; }
 wait_for 60 "vol-web-1 in-use" vol_in_use
-log "workload healthy: vm-web-1 ACTIVE on compute-0 (port ACTIVE), vol-web-1 in-use"
+
+# vm-web-1's floating IP: found again by its description, so a re-run (or the heal of
+# floating-ip-disassociated) reuses the same address.
+lab_fip() { os floating ip list --long -f json | json_rows_where Description lab-fip-vm-web-1 'Floating IP Address'; }
+fip=$(lab_fip); fip=${fip%%$'\n'*}
+[[ -n $fip ]] || fip=$(os floating ip create --description lab-fip-vm-web-1 ext-net -f value -c floating_ip_address)
+vport=$(os port list --server vm-web-1 -f value -c ID | head -1)
+if [[ $(os floating ip show "$fip" -f value -c port_id) != "$vport" ]]; then
+  os server add floating ip vm-web-1 "$fip"
+fi
+fip_active() { [[ $(os floating ip show "$fip" -f value -c status) == ACTIVE ]]; }
+wait_for 60 "floating IP $fip ACTIVE" fip_active
+echo "$fip" > "$LAB_RUN/vm-web-1.fip"
+log "workload healthy: vm-web-1 ACTIVE on compute-0 (port ACTIVE, floating IP $fip ACTIVE), vol-web-1 in-use"

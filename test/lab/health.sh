@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Is the lab healthy? Every lab daemon alive, all compute/volume services up, all agents alive,
-# vm-web-1 ACTIVE with its port ACTIVE, vol-web-1 in-use, strict-host-key ssh to every node.
+# vm-web-1 ACTIVE with its port ACTIVE and its floating IP ACTIVE, router r-web hosted by a live L3 agent,
+# vol-web-1 in-use, strict-host-key ssh to every node.
 # Usage: health.sh [--wait SECONDS]   (retry until healthy or the time is up). Exit 0 = healthy.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -9,7 +10,7 @@ wait_s=0
 [[ ${1:-} == --wait ]] && wait_s=${2:-120}
 
 LAB_DAEMONS=(mariadb rabbitmq keystone glance-api placement nova-api nova-conductor nova-scheduler
-  ovsdb-server ovs-vswitchd neutron-server neutron-openvswitch-agent neutron-dhcp-agent
+  ovsdb-server ovs-vswitchd neutron-server neutron-openvswitch-agent neutron-dhcp-agent neutron-l3-agent
   cinder-api cinder-scheduler cinder-volume)
 for n in "${LAB_COMPUTES[@]}"; do
   LAB_DAEMONS+=("node-$n" "ovsdb-server-$n" "ovs-vswitchd-$n" "neutron-openvswitch-agent-$n" "nova-compute-$n")
@@ -24,6 +25,7 @@ check_once() {
     "compute service list -f json" "network agent list -f json" "volume service list -f json" \
     "server show vm-web-1 -f json" "port list --server vm-web-1 -f json" "volume show vol-web-1 -f json" \
     "network show private -f json" \
+    "router show r-web -f json" "network agent list --router r-web -f json" "floating ip list --long -f json" \
     | OS_TIMEOUT=60 os_batch 2>/dev/null) || true
   mapfile -t -O "${#bad[@]}" bad < <(/usr/bin/python3 - "$out" <<'PY'
 import json, sys
@@ -32,9 +34,9 @@ while i < len(text):
     if text[i].isspace(): i += 1; continue
     try: d, i = dec.raw_decode(text, i); docs.append(d)
     except ValueError: break
-if len(docs) < 7:
-    print(f"openstack API answered {len(docs)}/7 health queries"); sys.exit()
-svcs, agents, vsvcs, server, ports, vol, net = docs[:7]
+if len(docs) < 10:
+    print(f"openstack API answered {len(docs)}/10 health queries (router r-web or its floating IP missing?)"); sys.exit()
+svcs, agents, vsvcs, server, ports, vol, net, router, router_agents, fips = docs[:10]
 print("#mtu", net.get("mtu"))
 for p in ports: print("#port", p["ID"])
 for s in svcs:
@@ -51,6 +53,13 @@ if server.get("status") != "ACTIVE": print(f'vm-web-1 is {server.get("status")}'
 for p in ports:
     if p["Status"] != "ACTIVE": print(f'vm-web-1 port {p["ID"]} is {p["Status"]}')
 if vol.get("status") != "in-use": print(f'vol-web-1 is {vol.get("status")}')
+if not router.get("external_gateway_info"): print("router r-web has no external gateway")
+if not any(a["Alive"] is True for a in router_agents): print("router r-web is hosted by no live L3 agent")
+port_ids = {p["ID"] for p in ports}
+mine = [f for f in fips if f["Port"] in port_ids]
+if not mine: print("vm-web-1 has no floating IP")
+for f in mine:
+    if f["Status"] != "ACTIVE": print(f'floating IP {f["Floating IP Address"]} of vm-web-1 is {f["Status"]}')
 PY
 )
   # The VIF on compute-0: tagged, with its firewall flows, at the network's MTU.
@@ -98,4 +107,4 @@ until check_once; do
   fi
   sleep 5
 done
-log "lab healthy: all daemons, services and agents up; vm-web-1 ACTIVE; vol-web-1 in-use; ssh ok"
+log "lab healthy: all daemons, services and agents up; vm-web-1 ACTIVE with its floating IP; r-web hosted; vol-web-1 in-use; ssh ok"

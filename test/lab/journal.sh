@@ -16,7 +16,8 @@ for node in "${nodes[@]}"; do
     mid=$(cat /etc/machine-id); jroot=/var/log/journal; lroot=/var/log
     units=(nova-api=nova/nova-api.log nova-conductor=nova/nova-conductor.log nova-scheduler=nova/nova-scheduler.log
       neutron-server=neutron/neutron-server.log neutron-openvswitch-agent=neutron/neutron-openvswitch-agent.log
-      neutron-dhcp-agent=neutron/neutron-dhcp-agent.log cinder-api=cinder/cinder-api.log
+      neutron-dhcp-agent=neutron/neutron-dhcp-agent.log neutron-l3-agent=neutron/neutron-l3-agent.log
+      cinder-api=cinder/cinder-api.log
       cinder-scheduler=cinder/cinder-scheduler.log cinder-volume=cinder/cinder-volume.log
       glance-api=glance/glance-api.log keystone=keystone/keystone.log ovs-vswitchd=openvswitch/ovs-vswitchd.log
       ovsdb-server=openvswitch/ovsdb-server.log)

@@ -37,7 +37,12 @@ LAB_AGENT_DOWN_TIME=20
 # Neutron refuses loopback subnets; this is neither RFC 1918 nor documentation, and the root
 # netns has no route to it.
 LAB_TENANT_CIDR=198.18.10.0/24
+# External network ext-net (flat, physnet "external" on controller-0's br-ex, which has no uplink and no
+# address): the router's gateway and the floating IPs live in this range, inside the qrouter netns only.
+LAB_EXT_CIDR=198.18.20.0/24
 
+# ethtool: the L3 agent's veth ports (ovs_use_veth) get their offloads turned off with it
+# ("exec of \"ethtool\" failed" and no qrouter namespace without it).
 LAB_PACKAGES=(
   mariadb-server rabbitmq-server
   keystone python3-openstackclient uwsgi-core uwsgi-plugin-python3
@@ -47,7 +52,7 @@ LAB_PACKAGES=(
   openvswitch-switch
   cinder-api cinder-scheduler cinder-volume
   haproxy openssh-server socat sosreport stress-ng systemd-journal-remote
-  qemu-utils sudo iproute2 procps time util-linux crudini faketime
+  qemu-utils sudo iproute2 procps time util-linux crudini faketime ethtool
 )
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -301,6 +306,11 @@ INI
 # json_get KEY...: print the KEYs of the JSON object on stdin, space-separated (one line).
 json_get() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(str(d.get(k)) for k in sys.argv[1:]))' "$@"; }
 
+# json_rows_where KEY VALUE OUT: from a JSON list on stdin, print field OUT of each row whose KEY is VALUE.
+json_rows_where() {
+  /usr/bin/python3 -c 'import json,sys; [print(r.get(sys.argv[3])) for r in json.load(sys.stdin) if r.get(sys.argv[1]) == sys.argv[2]]' "$@"
+}
+
 # ---------- one place that knows how each lab daemon is started (stages, faults and heals use it) ----------
 
 # start_service NAME [NODE]: start one lab daemon (idempotent). NODE defaults to controller-0.
@@ -318,6 +328,9 @@ start_service() {
     neutron-dhcp-agent)
       start_daemon neutron-dhcp-agent neutron -- /usr/bin/neutron-dhcp-agent \
         --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/dhcp_agent.ini ;;
+    neutron-l3-agent)
+      start_daemon neutron-l3-agent neutron -- /usr/bin/neutron-l3-agent \
+        --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/l3_agent.ini ;;
     neutron-server)
       start_daemon neutron-server neutron -- /usr/bin/neutron-server --config-file /etc/neutron/neutron.conf \
         --config-file /etc/neutron/plugins/ml2/ml2_conf.ini ;;
