@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import pLimit from 'p-limit'
 
-import {describeRequest, notGathered, type EvidenceRequest, type Gathered} from '../model/evidence.js'
+import {describeRequest, notGathered, requestKey, type EvidenceRequest, type Gathered} from '../model/evidence.js'
 import type {EvidenceSource} from '../sources/source.js'
 import type {AuditEntry} from '../reason/diagnosis.js'
 import {checkRequest} from './read-only.js'
@@ -63,6 +63,12 @@ export function stopReason(signal: AbortSignal): string {
 export class Gatherer {
   readonly audit: AuditEntry[] = []
   private readonly limit: ReturnType<typeof pLimit>
+  /**
+   * Requests queued or running, by node and request. Two gathers of one wave that ask the same thing (the same
+   * `openstack` listing read by two parsers) share one run: an API call costs seconds. Only what is still
+   * pending is shared, so a second sample taken later (rates) runs again.
+   */
+  private readonly pending = new Map<string, Promise<Gathered>>()
 
   constructor(
     private readonly source: EvidenceSource,
@@ -72,7 +78,16 @@ export class Gatherer {
   }
 
   async gatherAll(jobs: readonly GatherJob[]): Promise<Gathered[]> {
-    return Promise.all(jobs.map((job) => this.limit(() => this.gatherOne(job))))
+    return Promise.all(jobs.map((job) => this.shared(job, () => this.limit(() => this.gatherOne(job)))))
+  }
+
+  private shared(job: GatherJob, run: () => Promise<Gathered>): Promise<Gathered> {
+    const key = requestKey(job.node, job.request)
+    const already = this.pending.get(key)
+    if (already) return already
+    const answer = run().finally(() => this.pending.delete(key))
+    this.pending.set(key, answer)
+    return answer
   }
 
   async gatherOne(job: GatherJob): Promise<Gathered> {
