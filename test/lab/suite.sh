@@ -57,7 +57,10 @@ run_playbook() {
   local -a cmd=(node bin/run.js)
   # A playbook with a command of its own (vm-ssh-fail) runs by name; the others through `run FILE`.
   if [[ -f $repo/dist/commands/$pb.js ]]; then cmd+=("$pb"); else cmd+=(run "playbooks/$pb.yaml"); fi
-  [[ $target == - ]] || cmd+=("$target")
+  # db-conn-error's target is the service whose log shows the DB errors: a flag, not an argument.
+  if [[ $target != - ]]; then
+    if [[ $pb == db-conn-error ]]; then cmd+=(--service "$target"); else cmd+=("$target"); fi
+  fi
   if [[ $mode == live ]]; then
     cmd+=(--inventory "$LAB_STATE/inventory.yaml")
   else
