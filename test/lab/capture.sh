@@ -66,6 +66,17 @@ port=$(os port list --server vm-web-1 -f value -c ID | head -1)
   echo "openstack_security_group_rule_list_web.txt security group rule list web --long -f json"
   echo "openstack_network_agent_list.txt network agent list -f json"
   echo "openstack_network_show_private.txt network show private -f json"
+  echo "openstack_floating_ip_list.txt floating ip list --long -f json"
+  echo "openstack_router_list.txt router list --long -f json"
+  echo "openstack_router_show_r-web.txt router show r-web -f json"
+  echo "openstack_network_agent_list_router_r-web.txt network agent list --router r-web --long -f json"
+  echo "openstack_network_show_ext-net.txt network show ext-net -f json"
+  # the same in the client's default table format, as sosreports hold the openstack client's output
+  echo "openstack_router_list_table.txt router list --long"
+  echo "openstack_router_list_short_table.txt router list"
+  echo "openstack_router_show_r-web_table.txt router show r-web"
+  echo "openstack_floating_ip_list_table.txt floating ip list --long"
+  echo "openstack_network_list_table.txt network list --long"
   echo "openstack_compute_service_list.txt compute service list -f json"
   echo "openstack_hypervisor_list.txt hypervisor list --long -f json"
   echo "openstack_volume_list.txt volume list --long -f json"
@@ -98,13 +109,13 @@ for node in "${LAB_NODES[@]}"; do
     on_node "$node" ps.txt 'ps -eo pid,ppid,stat,pcpu,rss,etimes,args --sort=-pcpu | head -60'
     if [[ $node == controller-0 ]]; then
       logs=(nova/nova-api.log nova/nova-conductor.log nova/nova-scheduler.log neutron/neutron-server.log
-            neutron/neutron-openvswitch-agent.log neutron/neutron-dhcp-agent.log cinder/cinder-api.log
+            neutron/neutron-openvswitch-agent.log neutron/neutron-dhcp-agent.log neutron/neutron-l3-agent.log cinder/cinder-api.log
             cinder/cinder-scheduler.log cinder/cinder-volume.log placement/placement-uwsgi.log
             rabbitmq/rabbit@localhost.log openvswitch/ovs-vswitchd.log)
     else
       logs=(nova/nova-compute.log neutron/neutron-openvswitch-agent.log openvswitch/ovs-vswitchd.log openvswitch/ovsdb-server.log)
     fi
-    if [[ $node == controller-0 ]]; then units=(nova-scheduler nova-conductor neutron-server)
+    if [[ $node == controller-0 ]]; then units=(nova-scheduler nova-conductor neutron-server neutron-l3-agent)
     else units=(nova-compute neutron-openvswitch-agent); fi
     for u in "${units[@]}"; do
       on_node "$node" "journalctl_u_$u.txt" "journalctl -u $u -p warning -n 100 --no-pager"

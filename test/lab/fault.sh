@@ -34,6 +34,8 @@ FAULTS=(
   "cell-unmapped|compute-1's host mapping deleted (nova-manage cell_v2 delete_host); a boot pinned to compute-1 goes ERROR"
   "rabbitmq-memory-alarm|RabbitMQ vm_memory_high_watermark 0.0001: memory alarm, publishers block"
   "cinder-out-of-capacity|the fake cinder backend reports 10 GB total; a 20 GB volume finds no valid backend"
+  "floating-ip-disassociated|vm-web-1's floating IP removed from it (openstack server remove floating ip): the address stays allocated, bound to no port"
+  "l3-agent-down|neutron-l3-agent stopped on controller-0 (dead after agent_down_time; router r-web's only agent)"
 )
 
 fault_names() { local f; for f in "${FAULTS[@]}"; do echo "${f%%|*}"; done; }
@@ -363,6 +365,12 @@ inject_no-keypair() {
   OS_TIMEOUT=120 os server create --flavor m1.tiny --image cirros-fake --network private --security-group web \
     --availability-zone nova:compute-0 --wait vm-nokey-1 >/dev/null
   bash "$LAB_DIR/plug-vifs.sh" vm-nokey-1 2>/dev/null   # its port ACTIVE: only the key is wrong
+  # ... and a floating IP like vm-web-1's, so that nothing but the key is missing (behind router r-web a
+  # VM without one is unreachable from outside, which vm-ssh-fail would rightly name first).
+  if os router show r-web >/dev/null 2>&1; then
+    local fip; fip=$(os floating ip create --description lab-fip-vm-nokey-1 ext-net -f value -c floating_ip_address)
+    os server add floating ip vm-nokey-1 "$fip"
+  fi
 }
 symptom_no-keypair() {
   os server show vm-nokey-1 -f value -c status -c key_name >&2 || true
@@ -374,6 +382,10 @@ heal_no-keypair() {
   local port
   port=$(os port list --server vm-nokey-1 -f value -c ID 2>/dev/null | head -1 || true)
   delete_server vm-nokey-1
+  local fip
+  for fip in $(os floating ip list --long -f json | json_rows_where Description lab-fip-vm-nokey-1 ID); do
+    os floating ip delete "$fip"
+  done
   # plug-vifs.sh played os-vif; unplug as it would on delete.
   [[ -n $port ]] && node_exec compute-0 ovs-vsctl --timeout=10 --if-exists del-port br-int "tap${port:0:11}"
   return 0
@@ -450,6 +462,50 @@ heal_cinder-out-of-capacity() {
   ini_set /etc/cinder/cinder.conf fake volume_driver cinder.tests.fake_driver.FakeLoggingVolumeDriver
   stop_service cinder-volume; start_service cinder-volume
   rm -f "$FAULT_DIR/cinder-out-of-capacity"
+}
+
+# ---- floating-ip-disassociated: the address stays in the project, bound to nothing ----
+# vm-web-1's floating IP is the one 80-workload.sh created with description lab-fip-vm-web-1.
+lab_fip() {
+  local f; f=$(os floating ip list --long -f json | json_rows_where Description lab-fip-vm-web-1 'Floating IP Address')
+  echo "${f%%$'\n'*}"
+}
+inject_floating-ip-disassociated() {
+  local fip; fip=$(lab_fip)
+  [[ -n $fip ]] || die "vm-web-1 has no lab floating IP (description lab-fip-vm-web-1): npm run lab:up"
+  echo "$fip" > "$FAULT_DIR/floating-ip-disassociated"
+  os server remove floating ip vm-web-1 "$fip"
+}
+symptom_floating-ip-disassociated() {
+  local fip; fip=$(lab_fip)
+  # The L3 agent takes the NAT down and marks the address DOWN within a few seconds.
+  local end=$((SECONDS + 30))
+  until [[ $(os floating ip show "$fip" -f value -c status) == DOWN ]]; do ((SECONDS < end)) || break; sleep 2; done
+  os floating ip show "$fip" -f value -c floating_ip_address -c port_id -c status >&2
+  os server show vm-web-1 -f value -c addresses >&2
+}
+heal_floating-ip-disassociated() {
+  local fip; fip=$(lab_fip)
+  [[ -n $fip ]] || die "the lab floating IP is gone (description lab-fip-vm-web-1): npm run lab:up recreates it"
+  local vport; vport=$(vm_port)
+  [[ $(os floating ip show "$fip" -f value -c port_id) == "$vport" ]] || os server add floating ip vm-web-1 "$fip"
+  local end=$((SECONDS + 60))
+  until [[ $(os floating ip show "$fip" -f value -c status) == ACTIVE ]]; do ((SECONDS < end)) || break; sleep 2; done
+  rm -f "$FAULT_DIR/floating-ip-disassociated"
+}
+
+# ---- l3-agent-down: router r-web's only L3 agent stops; its namespace and NAT stay, unmaintained ----
+l3_alive() { os network agent list --agent-type l3 --host controller-0 -f value -c Alive; }
+inject_l3-agent-down() { stop_service neutron-l3-agent; }
+symptom_l3-agent-down() {
+  local end=$((SECONDS + 90))
+  until [[ $(l3_alive) == False ]]; do ((SECONDS < end)) || { log "L3 agent not yet reported dead"; break; }; sleep 2; done
+  os network agent list --router r-web -f value -c Host -c Binary -c Alive >&2
+}
+heal_l3-agent-down() {
+  start_service neutron-l3-agent
+  local end=$((SECONDS + 90))
+  until [[ $(l3_alive) == True ]]; do ((SECONDS < end)) || break; sleep 2; done
 }
 
 # ---------------- CLI ----------------
