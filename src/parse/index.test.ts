@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {PARSERS, ParseError, isParserName} from './index.js'
-import {readCapture, readFixture} from './test-helpers.js'
+import {readCapture, readFixture, readLabCapture} from './test-helpers.js'
 
 // One real input per parser: what the registry name is for, as gathered.
 const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
@@ -11,8 +11,10 @@ const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
   'openstack-port': () => readCapture('table/server-show-healthy.txt').body,
   'openstack-port-list': () => readCapture('healthy/openstack_port_list.txt').body,
   'openstack-security-group-rules': () => readCapture('healthy/openstack_security_group_rule_list.txt').body,
-  'openstack-floating-ips': () => '',
+  'openstack-floating-ips': () => readLabCapture('l3-agent-down', 'openstack_floating_ip_list_table.txt'),
   'openstack-network-agents': () => readCapture('table/network-agent-list-ovs-agent-down.txt').body,
+  'openstack-networks': () => readLabCapture('floating-ip-disassociated', 'openstack_network_show_ext-net.txt'),
+  'openstack-routers': () => readLabCapture('floating-ip-disassociated', 'openstack_router_show_r-web_table.txt'),
   'openstack-compute-services': () =>
     readCapture('compute_down/openstack_compute_service_list_one_down.txt').body,
   'openstack-volume-services': () => readCapture('cinder_volume_down/openstack_volume_service_list.txt').body,

@@ -10,8 +10,10 @@ import {parseConsoleLog} from './openstack-console-log.js'
 import {normalizeFloatingIps} from './openstack-floating-ip.js'
 import {normalizeHypervisors} from './openstack-hypervisor.js'
 import {normalizeNetworkAgents} from './openstack-network-agent.js'
+import {normalizeNetworks} from './openstack-network.js'
 import {parseOpenstackOutput} from './openstack-output.js'
 import {normalizePort, normalizePortList} from './openstack-port.js'
+import {normalizeRouters} from './openstack-router.js'
 import {normalizeSecurityGroupRules} from './openstack-security-group.js'
 import {normalizeServer, normalizeServerList} from './openstack-server.js'
 import {normalizeVolume, normalizeVolumeMessages} from './openstack-volume.js'
@@ -45,6 +47,8 @@ export const PARSERS = {
   'openstack-security-group-rules': normalizeSecurityGroupRules,
   'openstack-floating-ips': normalizeFloatingIps,
   'openstack-network-agents': normalizeNetworkAgents,
+  'openstack-networks': normalizeNetworks,
+  'openstack-routers': normalizeRouters,
   'openstack-compute-services': normalizeComputeServices,
   'openstack-volume-services': normalizeVolumeServices,
   'openstack-hypervisors': normalizeHypervisors,

@@ -1,66 +1,46 @@
 import {describe, expect, it} from 'vitest'
 
 import {normalizeFloatingIps} from './openstack-floating-ip.js'
+import {normalizeNetworks} from './openstack-network.js'
+import {normalizePort} from './openstack-port.js'
 import {ParseError} from './parse-error.js'
+import {normalizeRouters} from './openstack-router.js'
+import {readLabCapture} from './test-helpers.js'
 
-// No floating IP capture exists yet (the lab has no external network). The column names below are
-// the headers python-openstackclient 6.0.0 prints, read from the installed
-// /usr/lib/python3/dist-packages/openstackclient/network/v2/floating_ip.py (ListFloatingIP:
-// 'ID', 'Floating IP Address', 'Fixed IP Address', 'Port', 'Floating Network', 'Project', and with
-// --long 'Router', 'Status', ...) and the API field names `floating ip show` prints.
+// Real `openstack floating ip list --long` of the project's lab (fixtures/lab/<fault>/): vm-web-1's floating
+// IP on ext-net, associated through router r-web (l3-agent-down), then detached (floating-ip-disassociated).
+const extNetId = () =>
+  normalizeNetworks(readLabCapture('floating-ip-disassociated', 'openstack_network_show_ext-net.txt'))[0]?.id
+
 describe('normalizeFloatingIps', () => {
-  it('reads `floating ip list --long` columns', () => {
-    expect(
-      normalizeFloatingIps([
-        {
-          ID: 'f1',
-          'Floating IP Address': '172.24.4.10',
-          'Fixed IP Address': '10.10.0.150',
-          Port: 'p1',
-          'Floating Network': 'n1',
-          Project: 'pr',
-          Router: 'r1',
-          Status: 'ACTIVE',
-        },
-      ]),
-    ).toEqual([
-      {
-        id: 'f1',
-        floatingIp: '172.24.4.10',
-        fixedIp: '10.10.0.150',
-        portId: 'p1',
-        status: 'ACTIVE',
-        routerId: 'r1',
-      },
-    ])
+  it('reads an associated floating IP: its port, fixed IP, router and status', () => {
+    const port = normalizePort(readLabCapture('l3-agent-down', 'openstack_port_show_vm-web-1.txt'))
+    const router = normalizeRouters(readLabCapture('l3-agent-down', 'openstack_router_show_r-web.txt'))[0]
+    const [fip] = normalizeFloatingIps(readLabCapture('l3-agent-down', 'openstack_floating_ip_list.txt'))
+    expect(fip).toEqual({
+      id: expect.any(String),
+      floatingIp: expect.stringMatching(/^198\.18\.20\.\d+$/),
+      fixedIp: port.fixedIps[0]?.ip,
+      portId: port.id,
+      status: 'ACTIVE',
+      routerId: router?.id,
+      networkId: extNetId(),
+      projectId: expect.any(String),
+    })
   })
 
-  it('nulls what the short list does not print and what the table prints as None', () => {
-    const table = [
-      '+----+---------------------+------------------+------+------------------+---------+',
-      '| ID | Floating IP Address | Fixed IP Address | Port | Floating Network | Project |',
-      '+----+---------------------+------------------+------+------------------+---------+',
-      '| f2 | 172.24.4.11         | None             | None | n1               | pr      |',
-      '+----+---------------------+------------------+------+------------------+---------+',
-    ].join('\n')
-    expect(normalizeFloatingIps(table)).toEqual([
-      {id: 'f2', floatingIp: '172.24.4.11', fixedIp: null, portId: null, status: null, routerId: null},
-    ])
+  it('reads a floating IP detached from its port: no port, no fixed IP, DOWN', () => {
+    const fips = normalizeFloatingIps(readLabCapture('floating-ip-disassociated', 'openstack_floating_ip_list.txt'))
+    expect(fips).toHaveLength(1)
+    expect(fips[0]).toMatchObject({portId: null, fixedIp: null, status: 'DOWN', networkId: extNetId()})
   })
 
-  it('reads `floating ip show` field names as a list of one', () => {
-    expect(
-      normalizeFloatingIps({
-        id: 'f3',
-        floating_ip_address: '172.24.4.12',
-        fixed_ip_address: null,
-        port_id: null,
-        status: 'DOWN',
-        router_id: null,
-      }),
-    ).toEqual([
-      {id: 'f3', floatingIp: '172.24.4.12', fixedIp: null, portId: null, status: 'DOWN', routerId: null},
-    ])
+  it('reads the table spelling (None for no port) the same as JSON', () => {
+    for (const fault of ['floating-ip-disassociated', 'l3-agent-down']) {
+      expect(normalizeFloatingIps(readLabCapture(fault, 'openstack_floating_ip_list_table.txt'))).toEqual(
+        normalizeFloatingIps(readLabCapture(fault, 'openstack_floating_ip_list.txt')),
+      )
+    }
   })
 
   it('throws ParseError on an error message', () => {

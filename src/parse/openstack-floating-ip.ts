@@ -7,11 +7,15 @@ export interface FloatingIp {
   portId: string | null
   status: string | null
   routerId: string | null
+  /** The external network the address belongs to. */
+  networkId: string | null
+  projectId: string | null
 }
 
 /**
  * Normalizes `openstack floating ip list [--long]` (columns `Floating IP Address`, `Fixed IP Address`,
- * `Port`, and with --long `Router`, `Status`) or `floating ip show` (API field names) output.
+ * `Port`, `Floating Network`, `Project`, and with --long `Router`, `Status`) or `floating ip show` (API
+ * field names) output.
  * Column names are from python-openstackclient 6.0.0 openstackclient/network/v2/floating_ip.py.
  */
 export function normalizeFloatingIps(raw: unknown): FloatingIp[] {
@@ -22,5 +26,7 @@ export function normalizeFloatingIps(raw: unknown): FloatingIp[] {
     portId: text(pick(r, 'Port', 'port_id')),
     status: text(pick(r, 'Status', 'status')),
     routerId: text(pick(r, 'Router', 'router_id')),
+    networkId: text(pick(r, 'Floating Network', 'floating_network_id')),
+    projectId: text(pick(r, 'Project', 'project_id', 'tenant_id')),
   }))
 }

@@ -33,3 +33,16 @@ export function readCapture(relPath: string): Capture {
 export function readFixture(relPath: string): string {
   return readFileSync(join(FIXTURES, relPath), 'utf8')
 }
+
+/**
+ * Reads one command output of a lab capture, fixtures/lab/<fault>/<file> (`npm run lab:capture`), without the
+ * `$ command` first line and the `[exit status: N]` last line that capture.sh wraps around it.
+ */
+export function readLabCapture(fault: string, file: string): string {
+  const lines = readFixture(join('lab', fault, file)).split('\n')
+  if (lines.at(-1) === '') lines.pop()
+  if (!(lines[0] ?? '').startsWith('$ ') || !/^\[exit status: \d+\]$/.test(lines.at(-1) ?? '')) {
+    throw new Error(`lab/${fault}/${file} is not a lab capture: expected "$ command" first and "[exit status: N]" last`)
+  }
+  return `${lines.slice(1, -1).join('\n')}\n`
+}
