@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {PARSERS, ParseError, isParserName} from './index.js'
-import {readCapture, readFixture, readLabCapture} from './test-helpers.js'
+import {readCapture, readFixture, readLabCapture, readWrappedCapture} from './test-helpers.js'
 
 // One real input per parser: what the registry name is for, as gathered.
 const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
@@ -41,7 +41,7 @@ const SAMPLES: Record<keyof typeof PARSERS, () => string> = {
   'haproxy-log': () => readFixture('lab/db-haproxy-backend-down/controller-0.log_haproxy.log.txt'),
   'db-client-errors': () => readFixture('lab/db-max-connections/controller-0.log_placement-galera.log.txt'),
   'openstack-api-error': () => readFixture('control-plane/placement_down.openstack_resource_provider_list.txt'),
-  'rabbitmq-queues': () => readFixture('control-plane/lab-healthy.rabbitmqctl_list_queues.txt'),
+  'rabbitmq-queues': () => readWrappedCapture('control-plane/lab-healthy.rabbitmqctl_list_queues.txt').body,
   lines: () => 'a\r\nb\n',
   text: () => 'as is\n',
 }

@@ -16,7 +16,12 @@ export interface Capture {
  * added around the real output (`$ command` first, `[exit status: N]` last).
  */
 export function readCapture(relPath: string): Capture {
-  const text = readFileSync(join(FIXTURES, 'reference', relPath), 'utf8')
+  return readWrappedCapture(join('reference', relPath))
+}
+
+/** Like readCapture, for a capture anywhere under fixtures/ (e.g. control-plane/…). */
+export function readWrappedCapture(relPath: string): Capture {
+  const text = readFileSync(join(FIXTURES, relPath), 'utf8')
   const lines = text.split('\n')
   if (lines.at(-1) === '') lines.pop()
   const first = lines[0] ?? ''
