@@ -151,6 +151,16 @@ describe('runPlaybook', () => {
     expect(finding[0]?.evidence.map((e) => e.node).sort()).toEqual(['compute-0', 'compute-1', 'controller-0'])
   })
 
+  it('binds a for_each over nothing as an empty fact, not as missing evidence', async () => {
+    const source = await openCaptureReplay(HEALTHY, LAB_NODES)
+    // The healthy capture's agent list has no agent of this type: nothing to ask about.
+    const playbook = parsePlaybook(TINY.replace('MAX_ITEMS', '20').replace("'Open vSwitch agent'", "'No such agent'"), 'tiny.yaml')
+    const diagnosis = await runPlaybook(playbook, source, {target: 'vm-healthy-1', now: () => new Date(0)})
+    expect(diagnosis.missing.map((m) => m.what)).not.toContain('agentBridges')
+    expect(diagnosis.suspects.flatMap((s) => s.checks)).not.toContain('bridges-everywhere')
+    expect(diagnosis.phases.find((p) => p.id === 'roles')?.undetermined).not.toContain('bridges-everywhere')
+  })
+
   it('stops a for_each at max_items', async () => {
     const {sent} = await run('vm-healthy-1', {maxItems: 2})
     expect(sent.filter((s) => s.endsWith('ovs-vsctl show'))).toHaveLength(1 + 2)

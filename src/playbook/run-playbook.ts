@@ -234,6 +234,12 @@ async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<Ga
   }
 
   const {jobs, skipped, multi} = await resolveJobs(ctx, spec)
+  if (jobs.length === 0 && skipped.length === 0 && spec.for_each) {
+    // A for_each over nothing (a cloud without routers): nothing to ask, so an empty fact, not missing evidence.
+    ctx.bindings[spec.id] = []
+    ctx.facts.set(spec.id, {available: true, missing: [], stored: [], phase})
+    return []
+  }
   if (jobs.length === 0) return skip(ctx, spec, phase, skipped[0] ?? 'no node matches')
 
   const first = await ctx.gatherer.gatherAll(jobs)
