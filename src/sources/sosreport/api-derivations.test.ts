@@ -72,6 +72,34 @@ describe('portRowsOfServer', () => {
   })
 })
 
+describe('portRowsOfServer with a floating IP', () => {
+  // Real sos 4.0 outputs with vm-web-1's floating IP: __fixtures__/sos-4.0-lab-controller-fip/README.md.
+  const FIP = join(import.meta.dirname, '__fixtures__/sos-4.0-lab-controller-fip')
+  const fip = (name: string): string => readFileSync(join(FIP, name), 'utf8')
+
+  it("skips the floating IP nova lists among the network's addresses and keeps the fixed address's port", () => {
+    const server = findServer(fip('nova_list_--all-tenants'), 'vm-web-1')
+    if (!server.ok) throw new Error(server.reason)
+    expect(server.value.networks).toEqual([
+      {network: 'private', ip: '198.18.10.51'},
+      {network: 'private', ip: '198.18.20.12'},
+    ])
+    const derived = portRowsOfServer(fip('openstack_port_list'), fip('openstack_network_list'), server.value)
+    if (!derived.ok) throw new Error(derived.reason)
+    expect(derived.value.ports).toBe(1)
+    expect(derived.value.text).toContain("ip_address='198.18.10.51'")
+  })
+
+  it('still refuses an address alone on its network that no port holds', () => {
+    expect(
+      portRowsOfServer(fip('openstack_port_list'), fip('openstack_network_list'), {
+        id: 'x',
+        networks: [{network: 'private', ip: '198.18.20.99'}],
+      }),
+    ).toEqual({ok: false, reason: "no port in sos's port list holds 198.18.20.99 on a subnet of network private"})
+  })
+})
+
 describe('keepTableRows', () => {
   it('gives back an empty answer, as the client prints an empty list, when no row is kept', () => {
     expect(keepTableRows(PORT_LIST, () => false)).toBe('')

@@ -43,6 +43,8 @@ export function portRowsOfServer(
   const networks = safeRows(() => rowsOf(parseOpenstackOutput(networkListText)))
   if (networks === null) return {ok: false, reason: 'the network list sos saved could not be read'}
   const keep = new Set<string>()
+  const unheld: (typeof server.networks)[number][] = []
+  const heldOn = new Set<string>()
   for (const address of server.networks) {
     const subnets = new Set(
       networks
@@ -55,18 +57,24 @@ export function portRowsOfServer(
         (fixed) => fixed.ip === address.ip && fixed.subnetId !== null && subnets.has(fixed.subnetId),
       ),
     )
-    if (holders.length === 0)
-      return {
-        ok: false,
-        reason: `no port in sos's port list holds ${address.ip} on a subnet of network ${address.network}`,
-      }
+    if (holders.length === 0) {
+      unheld.push(address)
+      continue
+    }
     if (holders.length > 1)
       return {
         ok: false,
         reason: `${holders.length} ports hold ${address.ip} on networks named ${address.network}; which one is the server's cannot be told`,
       }
     keep.add(holders[0]?.id ?? '')
+    heldOn.add(address.network)
   }
+  // Nova lists a floating IP among the addresses of the network it is NATed to ("private=198.18.10.51,
+  // 198.18.20.12"); no port on that network holds it. Such an address is skipped when another address of
+  // the same network was found; an address alone on its network with no port is a real gap.
+  const lost = unheld.find((address) => !heldOn.has(address.network))
+  if (lost)
+    return {ok: false, reason: `no port in sos's port list holds ${lost.ip} on a subnet of network ${lost.network}`}
   const text = keepTableRows(portListText, (row) => keep.has(cellText(row['ID'] ?? row['id'])))
   if (text === null) return {ok: false, reason: 'the port list sos saved is not a table'}
   return {ok: true, value: {text, ports: keep.size}}
