@@ -299,6 +299,21 @@ describe('control-plane on node resources (real output of the development machin
     expect(d.ruledOut.map((r) => r.check)).toContain('node-oom-kill')
   })
 
+  it('never calls a read-only loop-mounted image (a snap, a squashfs) full, though df shows it 100 % used', async () => {
+    const [df, dfi] = await Promise.all([
+      captured('dev-machine.df_-P_squashfs-loop.txt'),
+      captured('dev-machine.df_-Pi_squashfs-loop.txt'),
+    ])
+    const source = replaying(devMachine, (_node, request) => {
+      const argv = request.kind === 'command' ? request.argv.join(' ') : ''
+      return argv === 'df -P' ? df : argv === 'df -Pi' ? dfi : undefined
+    })
+    const d = await runPlaybook(loaded.playbook, source, {target: null})
+    expect(df.stdout).toMatch(/^\/dev\/loop0 .* 100% /m)
+    expect(d.suspects.filter((s) => s.component === 'node-disk-space')).toEqual([])
+    expect(d.ruledOut.map((r) => r.check)).toEqual(expect.arrayContaining(['node-disk-full', 'node-inodes-full']))
+  })
+
   it('names the filesystem whose inodes ran out', async () => {
     const df = await captured('dev-machine.df_-Pi_inodes-exhausted.txt')
     const source = replaying(devMachine, (_node, request) =>
