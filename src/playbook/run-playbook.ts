@@ -63,6 +63,8 @@ interface FactState {
   /** Indexes into the evidence store, for signature scanning. */
   readonly stored: readonly number[]
   readonly phase: string
+  /** A derived fact computed while some fact it reads was missing: its value may be short of the truth. */
+  readonly partial?: boolean
 }
 
 const MAX_CITED = 5
@@ -234,7 +236,7 @@ async function gatherFact(ctx: Ctx, spec: GatherSpec, phase: string): Promise<Ga
   }
 
   const {jobs, skipped, multi} = await resolveJobs(ctx, spec)
-  if (jobs.length === 0 && skipped.length === 0 && spec.for_each) {
+  if (jobs.length === 0 && skipped.length === 0 && spec.for_each && knownInFull(ctx, spec.for_each)) {
     // A for_each over nothing (a cloud without routers): nothing to ask, so an empty fact, not missing evidence.
     ctx.bindings[spec.id] = []
     ctx.facts.set(spec.id, {available: true, missing: [], stored: [], phase})
@@ -389,7 +391,7 @@ async function derive(ctx: Ctx, name: string, expr: string, phase: string): Prom
   const available = value !== undefined || absent.length === 0
   if (available) ctx.bindings[name] = value ?? []
   const missing = available ? [] : absent.flatMap((d) => ctx.facts.get(d)?.missing ?? [])
-  ctx.facts.set(name, {available, missing, stored: [], phase})
+  ctx.facts.set(name, {available, missing, stored: [], phase, partial: absent.length > 0 || deps.some((d) => ctx.facts.get(d)?.partial)})
 }
 
 type CheckResult =
@@ -629,6 +631,13 @@ function collectMissing(facts: ReadonlyMap<string, FactState>, blocked: Readonly
     }
   }
   return out
+}
+
+/** Every fact the expression reads was gathered, and no derived one among them was computed over a gap. */
+function knownInFull(ctx: Ctx, expr: string): boolean {
+  return referencedVariables(expr)
+    .filter((d) => isFactName(ctx, d))
+    .every((d) => ctx.facts.get(d)?.available === true && !ctx.facts.get(d)?.partial)
 }
 
 function isFactName(ctx: Ctx, name: string): boolean {
