@@ -4,7 +4,7 @@
  * the bundle replays (test/golden/lab-faults.test.ts) and the live lab suite. This is the support
  * engineer's path: `cloudtriage <playbook> [target] --from <directory of sosreports>`.
  *
- * A row whose cause sos cannot hold is listed in SOS_CANNOT_SHOW with the reason, and shows as a todo.
+ * A row whose cause sos cannot hold is listed in test/lab/sos-cannot-show.tsv with the reason, and shows as a todo.
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
@@ -15,14 +15,13 @@ import {loadBuiltinPlaybook, PLAYBOOK_DIR} from '../../src/app/playbook-catalog.
 import {runPlaybook} from '../../src/playbook/run-playbook.js'
 import {openSosreports} from '../../src/sources/sosreport/sosreport-source.js'
 
-const SOS_CANNOT_SHOW: Record<string, string> = {
-  'cinder-volume-down':
-    "sos 4.0's openstack_cinder plugin asks the API nothing, and the capture's --log-size 1 skipped cinder-scheduler.log and cinder-volume.log (the report says both)",
-  'clock-skew':
-    "each node's sosreport is taken at its own moment, so their clocks cannot be compared offline",
-  'mtu-mismatch':
-    "sos 4.0 saves no `openstack network show` and no port show, so the network's MTU is unknown offline (the VIF's own MTU is read from sos's `ovs-vsctl list interface`)",
-}
+/** Causes sos cannot hold, with the reason: test/lab/sos-cannot-show.tsv (the live suite reads it too). */
+const SOS_CANNOT_SHOW: Record<string, string> = Object.fromEntries(
+  readFileSync('test/lab/sos-cannot-show.tsv', 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+    .map((line) => [line.slice(0, line.indexOf('\t')), line.slice(line.indexOf('\t') + 1).trim()]),
+)
 
 const rows = readFileSync('test/lab/expectations.tsv', 'utf8')
   .split('\n')
