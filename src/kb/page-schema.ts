@@ -114,6 +114,12 @@ export const signaturePageSchema = z
      * When the log goes on for more than twice this long without it, the trouble ended silently.
      */
     repeats_every: duration.optional(),
+    /**
+     * The line only says that something waited too long (an RPC reply, an OVSDB commit, a status report). A
+     * starved node writes such lines without anything on it being broken, so a measured saturation of the
+     * same node takes them in (a playbook's `slowness` dependency, src/reason/rank.ts).
+     */
+    timeout: z.boolean().default(false),
     /** Free text for the reader (e.g. '>=zed'); not enforced. */
     versions: z.string().optional(),
     level: signatureLevel,

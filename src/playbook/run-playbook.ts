@@ -434,6 +434,7 @@ async function runCheck(ctx: Ctx, check: CheckSpec, phase: string): Promise<Chec
       evidence,
       next: await Promise.all(check.next.map((n) => renderProse(n, ctx.bindings))),
       kb: check.kb,
+      ...(check.timeout ? {timeout: true} : {}),
     },
   }
 }
@@ -499,6 +500,7 @@ async function scanSignatures(ctx: Ctx): Promise<Finding[]> {
         evidence: citeItems(nodeItems.slice(-MAX_CITED), ctx.store, MAX_CITED),
         next: await Promise.all(sig.next.map((n) => renderProse(n, scoped))),
         kb: sig.kb,
+        ...(sig.timeout ? {timeout: true} : {}),
       })
     }
   }
@@ -581,6 +583,8 @@ function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): {findings: Findin
       evidence: citeItems(lines.slice(-MAX_CITED).map((l) => ({_ref: l.ref, line: l.line})), ctx.store, MAX_CITED),
       next: [...new Set(scored.flatMap(({hit}) => hit.signature.meta.next))],
       kb: scored.map(({hit}) => hit.signature.meta.id),
+      // Every line behind it only says something waited: slowness on the node explains all of them.
+      ...(scored.every(({hit}) => hit.signature.meta.timeout) ? {timeout: true} : {}),
     }
   })
   return {findings, ended}

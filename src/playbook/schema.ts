@@ -62,6 +62,8 @@ const check = z
     weight: z.number().min(0).max(1),
     says: z.string(),
     ruled_out: z.string().optional(),
+    /** The finding only says something waited too long: a saturated node explains it (src/reason/rank.ts). */
+    timeout: z.boolean().default(false),
     next: z.array(z.string()).default([]),
     kb: z.array(z.string()).default([]),
   })
@@ -81,6 +83,8 @@ const signature = z
     level,
     weight: z.number().min(0).max(1),
     says: z.string(),
+    /** The lines only say something waited too long: a saturated node explains them (src/reason/rank.ts). */
+    timeout: z.boolean().default(false),
     next: z.array(z.string()).default([]),
     kb: z.array(z.string()).default([]),
   })
@@ -135,7 +139,20 @@ export const playbookSchema = z
     signatures: z.array(signature).default([]),
     /** Shared dependencies (RabbitMQ, the database): suspects they explain fold under them (src/reason/rank.ts). */
     dependencies: z
-      .array(z.object({component: z.enum(COMPONENTS), explains: z.array(z.enum(COMPONENTS)).min(1)}).strict())
+      .array(
+        z
+          .object({
+            component: z.enum(COMPONENTS),
+            explains: z.array(z.enum(COMPONENTS)).min(1),
+            /**
+             * A node resource (CPU, memory, disk I/O): when it is a suspect it takes in the *timeout* findings
+             * filed on the same node, however high they rank, and nothing else (a starved node's services time
+             * out louder than the node complains; a hard failure there is a cause of its own).
+             */
+            slowness: z.boolean().default(false),
+          })
+          .strict(),
+      )
       .default([]),
   })
   .strict()

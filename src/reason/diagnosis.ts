@@ -26,6 +26,8 @@ export interface Finding {
   readonly evidence: readonly EvidenceRef[]
   readonly next: readonly string[]
   readonly kb: readonly string[]
+  /** It only says something waited too long (a reply, a commit): slowness on its node explains it. */
+  readonly timeout?: boolean
 }
 
 /** A ranked candidate cause: one component on one node, with every finding that points at it. */

@@ -77,3 +77,45 @@ describe('the blast-radius rule', () => {
     expect(ranked.map((s) => s.component)).toEqual(['nova-compute', 'nova-conductor'])
   })
 })
+
+describe('the slowness rule: a saturated node takes in the timeouts logged on it', () => {
+  const slowness = [{component: 'node-cpu', explains: ['openvswitch', 'rabbitmq', 'nova-compute'], slowness: true}]
+  const cpu = finding({check: 'host-cpu-saturated', component: 'node-cpu', node: 'compute-0', level: 'host', weight: 0.39})
+  const ovsdbTimeouts = finding({check: 'ovsdbapp-commands-timeout', component: 'openvswitch', node: 'compute-0', level: 'host', weight: 0.49, timeout: true})
+  const scope = {level: 'instance' as const, says: 'one VM'}
+
+  it('puts the node first even when its timeouts scored higher than its own numbers', () => {
+    const [top, ...rest] = rankSuspects([cpu, ovsdbTimeouts], scope, slowness)
+    expect(top?.component).toBe('node-cpu')
+    expect(top?.node).toBe('compute-0')
+    expect(top?.checks).toEqual(['host-cpu-saturated', 'ovsdbapp-commands-timeout'])
+    expect(top?.confidence).toBe(rankSuspects([ovsdbTimeouts], scope)[0]?.confidence)
+    expect(rest).toHaveLength(0)
+  })
+
+  it('leaves a hard failure on the same node alone: a dead vswitchd is a cause of its own', () => {
+    const vswitchdDown = finding({check: 'vswitchd-down', component: 'openvswitch', node: 'compute-0', level: 'host', weight: 0.95})
+    const ranked = rankSuspects([cpu, vswitchdDown], scope, slowness)
+    expect(ranked.map((s) => s.component)).toEqual(['openvswitch', 'node-cpu'])
+  })
+
+  it('keeps a suspect that mixes a timeout with a hard failure', () => {
+    const refused = finding({check: 'ovs-db-refused', component: 'openvswitch', node: 'compute-0', level: 'host', weight: 0.6})
+    const ranked = rankSuspects([cpu, ovsdbTimeouts, refused], scope, slowness)
+    expect(ranked[0]?.component).toBe('openvswitch')
+    expect(ranked.map((s) => s.component)).toContain('node-cpu')
+  })
+
+  it('does not take in timeouts logged on another node', () => {
+    const elsewhere = {...ovsdbTimeouts, node: 'compute-1'}
+    const ranked = rankSuspects([cpu, elsewhere], scope, slowness)
+    expect(ranked.map((s) => `${s.component}@${s.node}`)).toEqual(['openvswitch@compute-1', 'node-cpu@compute-0'])
+  })
+
+  it('claims the node timeouts before RabbitMQ does', () => {
+    const rpcTimeouts = finding({check: 'oslo-messaging-timeout', component: 'rabbitmq', node: 'compute-0', level: 'control-plane', weight: 0.5, timeout: true})
+    const rules = [{component: 'rabbitmq', explains: ['nova-compute']}, ...slowness]
+    const ranked = rankSuspects([cpu, rpcTimeouts], scope, rules)
+    expect(ranked.map((s) => s.component)).toEqual(['node-cpu'])
+  })
+})

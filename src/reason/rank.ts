@@ -28,7 +28,7 @@ const MAX_EVIDENCE = 8
 export function rankSuspects(findings: readonly Finding[], scope: Scope, dependencies: readonly DependencyRule[] = []): Suspect[] {
   const groups = new Map<string, Finding[]>()
   for (const finding of findings) {
-    const key = `${finding.component}\u0000${finding.node ?? ''}`
+    const key = suspectKey(finding)
     groups.set(key, [...(groups.get(key) ?? []), finding])
   }
 
@@ -51,16 +51,26 @@ export function rankSuspects(findings: readonly Finding[], scope: Scope, depende
     }
   })
 
-  const ranked = suspects.sort(
-    (a, b) => b.confidence - a.confidence || b.evidence.length - a.evidence.length || a.component.localeCompare(b.component),
+  const timeoutsOnly = new Set(
+    [...groups.values()].filter((group) => group.every((f) => f.timeout === true)).map((group) => suspectKey(group[0]!)),
   )
-  return foldExplained(ranked, dependencies)
+  return foldExplained(suspects.sort(byRank), dependencies, (s) => timeoutsOnly.has(suspectKey(s)))
+}
+
+function suspectKey(s: {readonly component: string; readonly node: string | null}): string {
+  return `${s.component}\u0000${s.node ?? ''}`
+}
+
+function byRank(a: Suspect, b: Suspect): number {
+  return b.confidence - a.confidence || b.evidence.length - a.evidence.length || a.component.localeCompare(b.component)
 }
 
 /** A shared dependency and the components whose failures it produces when it fails (RabbitMQ: every RPC user). */
 export interface DependencyRule {
   readonly component: string
   readonly explains: readonly string[]
+  /** A node resource (CPU, memory, disk I/O): it takes in the timeouts on its own node (see foldSlowness). */
+  readonly slowness?: boolean
 }
 
 /**
@@ -68,11 +78,17 @@ export interface DependencyRule {
  * are its symptoms, not separate causes (a dead RabbitMQ makes every compute "down" and every service time
  * out). They fold into the dependency: one root suspect whose summary lists its blast radius and whose checks
  * include theirs. A service that outranks the dependency has evidence of its own and stays. Expects `ranked`
- * best first.
+ * best first; `timeoutsOnly` tells a suspect whose every finding only says something waited too long.
+ * Slowness rules go first: a timeout a saturated node explains is not then claimed by RabbitMQ.
  */
-export function foldExplained(ranked: readonly Suspect[], dependencies: readonly DependencyRule[]): Suspect[] {
+export function foldExplained(
+  ranked: readonly Suspect[],
+  dependencies: readonly DependencyRule[],
+  timeoutsOnly: (s: Suspect) => boolean = () => false,
+): Suspect[] {
   let out = [...ranked]
-  for (const rule of dependencies) {
+  for (const rule of dependencies.filter((r) => r.slowness)) out = foldSlowness(out, rule, timeoutsOnly)
+  for (const rule of dependencies.filter((r) => !r.slowness)) {
     const rootAt = out.findIndex((s) => s.component === rule.component)
     const root = out[rootAt]
     if (!root) continue
@@ -85,6 +101,34 @@ export function foldExplained(ranked: readonly Suspect[], dependencies: readonly
       checks: dedupe([...root.checks, ...folded.flatMap((s) => s.checks)], (c) => c),
     }
     out = out.filter((s) => !folded.includes(s)).map((s) => (s === root ? merged : s))
+  }
+  return out
+}
+
+/**
+ * A saturated node (measured: CPU busy, pressure stalls, iowait) makes the services on it time out: the
+ * OVS agent's OVSDB commits, nova-compute's RPC calls. Those timeouts are often louder than the node's own
+ * numbers, so, unlike a shared dependency, the node takes them in whatever their rank, and then stands where
+ * the strongest of them stood. Only timeouts, only on the same node: a hard failure there (a dead agent, a
+ * refused connection) is a cause of its own and stays.
+ */
+function foldSlowness(ranked: readonly Suspect[], rule: DependencyRule, timeoutsOnly: (s: Suspect) => boolean): Suspect[] {
+  let out = [...ranked]
+  for (const root of ranked.filter((s) => s.component === rule.component && s.node !== null)) {
+    const folded = out.filter(
+      (s) => s !== root && s.node === root.node && s.component !== root.component && rule.explains.includes(s.component) && timeoutsOnly(s),
+    )
+    if (folded.length === 0) continue
+    const merged: Suspect = {
+      ...root,
+      confidence: Math.max(root.confidence, ...folded.map((s) => s.confidence)),
+      summary: `${root.summary} It also explains the timeouts logged on ${root.node}: ${folded.map((s) => s.summary).join('; ')}.`,
+      evidence: dedupe([...root.evidence, ...folded.flatMap((s) => s.evidence)], (e) => `${e.node}|${e.source}|${e.line}|${e.excerpt}`).slice(0, MAX_EVIDENCE),
+      checks: dedupe([...root.checks, ...folded.flatMap((s) => s.checks)], (c) => c),
+      next: dedupe([...root.next, ...folded.flatMap((s) => s.next)], (n) => n),
+      kb: dedupe([...root.kb, ...folded.flatMap((s) => s.kb)], (k) => k),
+    }
+    out = out.filter((s) => !folded.includes(s)).map((s) => (s === root ? merged : s)).sort(byRank)
   }
   return out
 }
