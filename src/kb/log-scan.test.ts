@@ -11,6 +11,7 @@ import {
   linePid,
   logEnd,
   scanComponentLogs,
+  STALE_AFTER_MS,
   STALE_FACTOR,
   type ComponentLog,
 } from './log-scan.js'
@@ -194,11 +195,12 @@ describe('a signature that its recovery line ended (ended_by)', () => {
         ended_by: RECONNECTED.replace('examples:', `same_process: ${sameProcess}, examples:`),
       })
     const logs = [log('neutron-server', 'controller-0', ['controller'], text)]
-    expect(scanComponentLogs([kombu(true)], logs)[0]?.ended).toBeUndefined()
+    // Not recovered; the log goes on long after 08:05:52, so what is left is a past event with no recovery.
+    expect(scanComponentLogs([kombu(true)], logs)[0]?.ended?.kind).toBe('past')
     expect(scanComponentLogs([kombu(false)], logs)[0]?.ended?.kind).toBe('recovered')
   })
 
-  it('leaves a signature without ended_by or repeats_every to the freshness rule', () => {
+  it('leaves a signature without a recovery, restart or repeat period to the age rule: a past event when old', () => {
     const [hit] = scanComponentLogs(
       [
         amqpForced({
@@ -207,9 +209,9 @@ describe('a signature that its recovery line ended (ended_by)', () => {
       ],
       [log('nova-compute')],
     )
-    expect(hit?.ended).toBeUndefined()
+    expect(hit?.ended?.kind).toBe(hit!.ageMs! > STALE_AFTER_MS ? 'past' : undefined)
     const [plain] = scanComponentLogs([signature()], [log('nova-compute')])
-    expect(plain?.ended).toBeUndefined()
+    expect(plain?.ended?.kind).toBe(plain!.ageMs! > STALE_AFTER_MS ? 'past' : undefined)
   })
 
   it('ends undated lines by their order alone, and says no times', () => {
@@ -247,9 +249,9 @@ describe('a periodic error that stopped (repeats_every)', () => {
     )
   })
 
-  it('is still open when the silence is shorter than two periods', () => {
+  it('is not silent when the silence is shorter than two periods (only past, by age)', () => {
     const [hit] = scanComponentLogs([placement('10m')], [log('nova-compute', 'compute-0', ['compute'], text)])
-    expect(hit?.ended).toBeUndefined()
+    expect(hit?.ended?.kind).not.toBe('silent')
   })
 })
 
@@ -299,5 +301,38 @@ describe('linePid', () => {
     expect(
       linePid('2026-11-22T05:47:14.123Z|00012|rconn|INFO|br-int<->tcp:127.0.0.1:6633: connected'),
     ).toBeUndefined()
+  })
+})
+
+describe('a process replaced by a new one (restartOf)', () => {
+  // compute-0's OVS agent log from the ovs-agent-down capture: pid 1994 logs its ovsdb-client monitor errors
+  // at 05:17:58 as it is stopped, then pid 16695 starts ("Logging enabled!" at 05:18:02).
+  const text = labLog('first-captures/ovs-agent-down/compute-0.log_neutron-openvswitch-agent.log.txt')
+  const monitor = signature({
+    id: 'monitor-error',
+    component: 'openvswitch',
+    in: '[neutron-openvswitch-agent]',
+    hint: 'Error received from [ovsdb-client monitor',
+    pattern: "'Error received from \\[ovsdb-client monitor'",
+  })
+  const agentLog = (t: string) => [log('neutron-openvswitch-agent', 'compute-0', ['compute'], t)]
+
+  it('ends the old process’s troubles at the new process’s startup line', () => {
+    const [hit] = scanComponentLogs([monitor], agentLog(text))
+    expect(hit?.ended).toMatchObject({kind: 'restarted', to: Date.UTC(2026, 10, 22, 5, 18, 2, 850)})
+    expect(describeEnding(hit!, hit!.ended!)).toContain('replaced by a new one (started 05:18:02)')
+  })
+
+  it('does not when the old process writes again after the startup line (a sibling worker started)', () => {
+    // The real log with one real line of pid 1994 moved after pid 16695's start: the old process lives on.
+    const old = text.split('\n').find((l) => / 1994 INFO /.test(l))!
+    const [hit] = scanComponentLogs([monitor], agentLog(`${text}\n${old.replace(/^\S+ \S+/, '2026-11-22 05:18:30.000')}`))
+    expect(hit?.ended?.kind).not.toBe('restarted')
+  })
+
+  it('does not for lines that name no process', () => {
+    const undated = text.split('\n').map((l) => l.replace(/^(\S+ \S+) \d+ /, '$1 ')).join('\n')
+    const [hit] = scanComponentLogs([monitor], agentLog(undated))
+    expect(hit?.ended?.kind).not.toBe('restarted')
   })
 })

@@ -43,6 +43,21 @@ export type Ending =
       readonly line: {readonly ref: number; readonly line: number; readonly text: string}
     }
   | {
+      /** The process that wrote the matches was replaced: a new one logged its startup line, the old one fell silent. */
+      readonly kind: 'restarted'
+      readonly from: number | undefined
+      readonly to: number | undefined
+      /** The startup line of the new process (the latest, over processes and logs). */
+      readonly line: {readonly ref: number; readonly line: number; readonly text: string}
+    }
+  | {
+      /** No recovery seen, but the log went on for more than STALE_AFTER_MS without the error: a past event. */
+      readonly kind: 'past'
+      readonly from: number | undefined
+      readonly to: number
+      readonly quietMs: number
+    }
+  | {
       readonly kind: 'silent'
       readonly from: number | undefined
       /** The last matching line. */
@@ -54,13 +69,21 @@ export type Ending =
 
 /** A signature whose last match is older than this, measured from the end of its log, is a past event. */
 export const STALE_AFTER_MS = 5 * 60_000
-/** How much a past event counts, relative to one still happening. */
+/** How much a past event counts, relative to one still happening (playbook-local signatures; the KB's leave the ranking). */
 export const STALE_FACTOR = 0.3
 
 /** 1 for a match that is still happening (or undated), STALE_FACTOR for one the log has moved on from. */
 export function freshness(ageMs: number | undefined): number {
   return ageMs === undefined || ageMs <= STALE_AFTER_MS ? 1 : STALE_FACTOR
 }
+
+/**
+ * The line an OpenStack service writes when a new process of it starts: nova's and cinder's service
+ * framework, neutron's config loader (every neutron process), the OVS agent's main loop. A new process ends
+ * the troubles of the one it replaced (its connections, its queues, its stuck calls are gone with it).
+ */
+export const STARTUP_LINE =
+  /(?:nova|cinder)\.service \[-\] Starting \S+ node \(version|neutron\.common\.config \[-\] Logging enabled!|Agent initialized successfully, now running/
 
 /**
  * Scan component logs with the knowledge-base signatures whose `in` names that component (or `any`). Each
@@ -71,6 +94,8 @@ export function freshness(ageMs: number | undefined): number {
 export function scanComponentLogs(
   signatures: readonly SignatureEntry[],
   logs: readonly ComponentLog[],
+  /** Whether a matching line belongs to this run's story (e.g. names none of another request); default all. */
+  belongs: (signature: SignatureEntry, ref: number, line: number) => boolean = () => true,
 ): SignatureHit[] {
   const scanners = new Map<string, {scanner: CompiledScanner; sigs: SignatureEntry[]}>()
   const found = new Map<
@@ -114,6 +139,7 @@ export function scanComponentLogs(
       const signature = entry.sigs.find((s) => s.meta.id === id)
       if (!signature) continue
       for (const m of matches) {
+        if (!belongs(signature, log.ref, m.line)) continue
         const node = nodeNamed(signature, m.text) ?? log.node
         const k = `${id}\0${node}`
         const hit = found.get(k) ?? {signature, node, lines: []}
@@ -131,8 +157,9 @@ export function scanComponentLogs(
       ),
     )
     .map((hit) => {
-      const ended = endingOf(hit.signature, hit.lines, logOf)
-      return {...hit, ageMs: ageOf(hit.lines, endOf), ...(ended ? {ended} : {})}
+      const ageMs = ageOf(hit.lines, endOf)
+      const ended = endingOf(hit.signature, hit.lines, logOf) ?? restartOf(hit.lines, logOf) ?? pastOf(hit.lines, ageMs)
+      return {...hit, ageMs, ...(ended ? {ended} : {})}
     })
 }
 
@@ -203,6 +230,82 @@ export function endingOf(
 }
 
 /**
+ * Whether every process that wrote `lines` was replaced: in each log, for each process among the matches, a
+ * startup line (STARTUP_LINE) from another process follows its last match, and the old process writes nothing
+ * after it. undefined when any log or process still shows the trouble open, or the lines name no process.
+ * Pure.
+ */
+export function restartOf(
+  lines: readonly {readonly ref: number; readonly line: number; readonly text: string}[],
+  logOf: (ref: number) => LogText | undefined,
+): Ending | undefined {
+  const refs = [...new Set(lines.map((l) => l.ref))]
+  if (refs.length === 0) return undefined
+  const starts: {ref: number; line: number; text: string}[] = []
+  for (const ref of refs) {
+    const log = logOf(ref)
+    if (log === undefined) return undefined
+    const start = replacedAfter(lines.filter((l) => l.ref === ref), log.text)
+    if (!start) return undefined
+    starts.push({ref, ...start})
+  }
+  const latest = starts.reduce((a, b) => ((lineTime(b.text) ?? 0) >= (lineTime(a.text) ?? 0) ? b : a))
+  return {
+    kind: 'restarted',
+    from: lines.map((l) => lineTime(l.text)).find((t) => t !== undefined),
+    to: lineTime(latest.text),
+    line: latest,
+  }
+}
+
+/** In one log: the startup line of the process that replaced every process among `matches`, or undefined. */
+function replacedAfter(
+  matches: readonly {readonly line: number; readonly text: string}[],
+  logText: string,
+): {line: number; text: string} | undefined {
+  const lastByPid = new Map<string, number>()
+  for (const m of matches) {
+    const pid = linePid(m.text)
+    if (pid === undefined) return undefined
+    lastByPid.set(pid, Math.max(lastByPid.get(pid) ?? 0, m.line))
+  }
+  const logLines = logText.split('\n')
+  let latest: {line: number; text: string} | undefined
+  for (const [pid, after] of lastByPid) {
+    let start: number | undefined
+    for (let i = after; i < logLines.length; i++) {
+      const text = logLines[i] ?? ''
+      const its = linePid(text)
+      if (start !== undefined && its === pid) {
+        start = undefined // the old process is still there: the new one was a sibling worker, not its successor
+        continue
+      }
+      if (start === undefined && its !== undefined && its !== pid && STARTUP_LINE.test(text)) start = i
+    }
+    if (start === undefined) return undefined
+    if (!latest || start + 1 > latest.line) latest = {line: start + 1, text: logLines[start] ?? ''}
+  }
+  return latest
+}
+
+/**
+ * A trouble with no recovery and no restart whose last match is more than STALE_AFTER_MS before the end of
+ * its log: a past event. The operator still sees it (under Ruled out, with its span); it no longer ranks. A
+ * dead service's own last error ages too, which is why liveness is always judged by a playbook check
+ * (heartbeats, agent alive), never by how recent an error line is.
+ */
+export function pastOf(
+  lines: readonly {readonly text: string}[],
+  ageMs: number | undefined,
+): Ending | undefined {
+  if (ageMs === undefined || ageMs <= STALE_AFTER_MS) return undefined
+  const times = lines.map((l) => lineTime(l.text)).filter((t): t is number => t !== undefined)
+  const to = times.at(-1)
+  if (to === undefined) return undefined
+  return {kind: 'past', from: times[0], to, quietMs: ageMs}
+}
+
+/**
  * The recovery line that ends `matches` in one log: for each process among them (or for all at once when the
  * lines name none, or `sameProcess` is false), the first recovery line after that process's last match, from
  * the same process when both lines name one. The latest of those, or undefined when a process has none.
@@ -265,6 +368,10 @@ export function describeEnding(
       ? ` from ${clock(ending.from)} to ${clock(ending.to)}`
       : ''
   if (ending.kind === 'recovered') return `${title}${where}${span}, recovered: ${ending.says}`
+  if (ending.kind === 'restarted')
+    return `${title}${where}${span}, then the process was replaced by a new one (${ending.to === undefined ? 'its startup line' : `started ${clock(ending.to)}`})`
+  if (ending.kind === 'past')
+    return `${title}${where}${span}, not since (the log went on ${Math.round(ending.quietMs / 60_000)} min without it)`
   return `${title}${where}${span}, then not again for ${Math.round(ending.quietMs / 60_000)} min while the log went on (it repeats every ${Math.round(ending.periodMs / 1000)} s while the trouble lasts): over`
 }
 
