@@ -13,6 +13,7 @@ import {
   type Ending,
   type SignatureHit,
 } from '../kb/log-scan.js'
+import type {SignatureEntry} from '../kb/parse-page.js'
 import type {SignatureLevel} from '../kb/page-schema.js'
 import type {NodeRef} from '../model/node.js'
 import {PARSERS} from '../parse/index.js'
@@ -155,7 +156,8 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
 
   // Knowledge-base signatures scan the component logs: data, not code, decides what a log line means.
   const kb = options.knowledgeDir === null ? undefined : await loadKnowledgeForRun(options.knowledgeDir ?? KNOWLEDGE_DIR, notes)
-  const {findings: kbFindings, ended: kbEnded} = kb ? scanKnowledgeSignatures(ctx, kb) : {findings: [], ended: []}
+  const ownRequests = playbook.kb_requests === undefined ? undefined : requestIdsOf(await safeEvaluate(playbook.kb_requests, ctx.bindings))
+  const {findings: kbFindings, ended: kbEnded} = kb ? scanKnowledgeSignatures(ctx, kb, ownRequests) : {findings: [], ended: []}
   findings.push(...kbFindings)
   // A log error followed by its recovery is a past event that ended: said in words, never ranked.
   ruledOut.push(...kbEnded)
@@ -533,7 +535,62 @@ function playbookLevel(level: SignatureLevel): Finding['level'] {
  * implicated component and node for the troubles still open, and one ruled-out line per component and node
  * for those the logs show ended (recovered, or a periodic error that stopped).
  */
-function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): {findings: Finding[]; ended: RuledOut[]} {
+/** The request ids a `kb_requests` expression gave, as a set (an absent or odd value is no request). */
+function requestIdsOf(value: unknown): ReadonlySet<string> {
+  const items = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]
+  return new Set(items.filter((v): v is string => typeof v === 'string'))
+}
+
+const REQUEST_ID = /\breq-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/
+
+/**
+ * A `belongs` test for scanComponentLogs that keeps lines naming no request or one of `own`, and records the
+ * other requests each signature matched, by signature id. Without `own`, every line belongs.
+ */
+function ownRequestLines(
+  own: ReadonlySet<string> | undefined,
+  textOf: (ref: number) => string,
+): {belongs: (signature: SignatureEntry, ref: number, line: number) => boolean; others: Map<SignatureEntry, Set<string>>} {
+  const others = new Map<SignatureEntry, Set<string>>()
+  if (own === undefined) return {belongs: () => true, others}
+  const lineCache = new Map<number, string[]>()
+  const linesOf = (ref: number) => lineCache.get(ref) ?? lineCache.set(ref, textOf(ref).split('\n')).get(ref)!
+  const belongs = (signature: SignatureEntry, ref: number, line: number): boolean => {
+    const req = requestOfLine(linesOf(ref), line)
+    if (req === undefined || own.has(req)) return true
+    others.set(signature, (others.get(signature) ?? new Set<string>()).add(req))
+    return false
+  }
+  return {belongs, others}
+}
+
+/**
+ * The request a log line (1-based) is about: the id it names; else, for a continuation of an earlier line
+ * (an undated line of a multi-line message, or an oslo.log exception line, which repeats the time and pid
+ * of the line it belongs to but drops its request context), the id of the line it continues.
+ */
+function requestOfLine(lines: readonly string[], line: number): string | undefined {
+  const own = lines[line - 1] ?? ''
+  const direct = REQUEST_ID.exec(own)?.[0]
+  if (direct !== undefined) return direct
+  let group = logPrefix(own)
+  for (let i = line - 2; i >= 0 && line - i <= 200; i--) {
+    const text = lines[i] ?? ''
+    const prefix = logPrefix(text)
+    if (prefix !== undefined && group !== undefined && prefix !== group) return undefined
+    const req = REQUEST_ID.exec(text)?.[0]
+    if (req !== undefined) return req
+    group ??= prefix
+  }
+  return undefined
+}
+
+/** oslo.log's "date time pid" that every line of one record repeats; undefined for an undated line. */
+function logPrefix(text: string): string | undefined {
+  return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \d+ /.exec(text)?.[0]
+}
+
+function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase, ownRequests?: ReadonlySet<string>): {findings: Finding[]; ended: RuledOut[]} {
   const logs: ComponentLog[] = []
   const phaseOfRef = new Map<number, string>()
   const gathers = [...(ctx.playbook.discover?.gather ?? []), ...ctx.playbook.phases.flatMap((p) => p.gather)]
@@ -553,12 +610,19 @@ function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase): {findings: Findin
   // One finding per implicated component and node: five signatures of one RabbitMQ outage are one suspicion, not five.
   const groups = new Map<string, SignatureHit[]>()
   const endedGroups = new Map<string, SignatureHit[]>()
-  for (const hit of scanComponentLogs([...kb.signatures.values()], logs)) {
+  const {belongs, others} = ownRequestLines(ownRequests, (ref) => ctx.store[ref]?.text ?? '')
+  const hits = scanComponentLogs([...kb.signatures.values()], logs, belongs)
+  const aboutOthers = [...others].map(([signature, requests]): RuledOut => ({
+    check: signature.meta.id,
+    component: signature.meta.component,
+    reason: `${signature.meta.title}: logged for ${requests.size} other request${requests.size === 1 ? '' : 's'} (${[...requests].slice(0, 3).join(', ')}${requests.size > 3 ? ', …' : ''}), not for this one.`,
+  }))
+  for (const hit of hits) {
     const key = `${hit.signature.meta.component}\0${hit.node}`
     const into = hit.ended ? endedGroups : groups
     into.set(key, [...(into.get(key) ?? []), hit])
   }
-  const ended = [...endedGroups.values()].map((hits) => endedInWords(hits, ctx))
+  const ended = [...[...endedGroups.values()].map((hits) => endedInWords(hits, ctx)), ...aboutOthers]
   const findings = [...groups.values()].map((hits): Finding => {
     const scored = hits
       .map((hit) => ({hit, weight: hit.signature.meta.weight * freshness(hit.ageMs)}))
@@ -599,8 +663,9 @@ function endedInWords(hits: readonly SignatureHit[], ctx: Ctx): RuledOut {
   const endings = sorted.map((h) => h.ended!)
   const froms = endings.map((e) => e.from).filter((t): t is number => t !== undefined)
   const tos = endings.map((e) => e.to).filter((t): t is number => t !== undefined)
-  // A recovery line says more than silence: name it when any of the group has one.
-  const base: Ending = endings.find((e) => e.kind === 'recovered') ?? endings[0]!
+  // A recovery line says more than a restart, a restart more than silence: name the strongest the group has.
+  const base: Ending =
+    endings.find((e) => e.kind === 'recovered') ?? endings.find((e) => e.kind === 'restarted') ?? endings.find((e) => e.kind === 'silent') ?? endings[0]!
   const span: Ending = {...base, from: froms.length > 0 ? Math.min(...froms) : undefined, to: tos.length > 0 ? Math.max(...tos) : base.to} as Ending
   const where = [...new Set(sorted.flatMap((h) => h.lines.map((l) => ctx.store[l.ref])).map((st) => (st ? describeRequest(st.gathered.request) : '')))].filter(Boolean).join(', ')
   const node = lead.node === API_NODE ? '' : ` on ${lead.node}`
@@ -608,7 +673,9 @@ function endedInWords(hits: readonly SignatureHit[], ctx: Ctx): RuledOut {
   return {
     check: lead.signature.meta.id,
     component: lead.signature.meta.component,
-    reason: `${describeEnding(lead, span, node)}${also}, in ${where}: a past event that ended, not a current cause.`,
+    reason: `${describeEnding(lead, span, node)}${also}, in ${where}: ${
+      span.kind === 'past' ? 'a past event, not ranked (no recovery line: confirm it is over)' : 'a past event that ended, not a current cause'
+    }.`,
   }
 }
 

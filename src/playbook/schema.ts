@@ -137,6 +137,14 @@ export const playbookSchema = z
     phases: z.array(phase).length(4),
     scope: z.array(scopeRule).min(1),
     signatures: z.array(signature).default([]),
+    /**
+     * JSONata naming the request ids this run is about (e.g. the boot's, from its instance actions). A
+     * knowledge-base match on a log line that names another request (`req-<uuid>`) is that request's story,
+     * not this one's: it leaves the ranking and is noted under Ruled out. `"[]"` for a sweep about no request
+     * (control-plane): there a request's failure is a symptom, and the sweep's own checks look for causes.
+     * Lines that name no request (a service's own AMQP, DB or OVSDB errors) always count.
+     */
+    kb_requests: z.string().optional(),
     /** Shared dependencies (RabbitMQ, the database): suspects they explain fold under them (src/reason/rank.ts). */
     dependencies: z
       .array(

@@ -72,6 +72,13 @@ describe('the blast-radius rule', () => {
     expect(ranked.map((s) => s.component)).toEqual(['nova-conductor', 'rabbitmq'])
   })
 
+  it('folds the dependency as seen from other nodes’ logs into the root (rabbitmq filed on compute-0 by its nova-compute)', () => {
+    const seenFromCompute = finding({check: 'amqp-connection-forced', component: 'rabbitmq', node: 'compute-0', level: 'control-plane', weight: 0.7})
+    const ranked = rankSuspects([seenFromCompute, computeDown, rabbit], {level: 'control-plane', says: 'many'}, [rule])
+    expect(ranked.map((s) => `${s.component}@${s.node}`)).toEqual(['rabbitmq@controller-0'])
+    expect(ranked[0]?.summary).toContain('what compute-0 logged about it')
+  })
+
   it('changes nothing when the dependency is not a suspect', () => {
     const ranked = rankSuspects([computeDown, conductorTimeout], {level: 'control-plane', says: 'many'}, [rule])
     expect(ranked.map((s) => s.component)).toEqual(['nova-compute', 'nova-conductor'])

@@ -92,9 +92,15 @@ export function foldExplained(
     const rootAt = out.findIndex((s) => s.component === rule.component)
     const root = out[rootAt]
     if (!root) continue
-    const folded = out.filter((s, i) => i > rootAt && s.component !== root.component && rule.explains.includes(s.component))
+    // The dependency itself, filed on other nodes, is the same failure seen from their logs (compute-0's
+    // nova-compute cannot reach RabbitMQ): it folds in too.
+    const folded = out.filter(
+      (s, i) => i > rootAt && (s.component === root.component ? s.node !== root.node : rule.explains.includes(s.component)),
+    )
     if (folded.length === 0) continue
-    const radius = folded.map((s) => `${s.component}${s.node ? ` on ${s.node}` : ''}`).join(', ')
+    const radius = folded
+      .map((s) => (s.component === root.component ? `what ${s.node ?? 'another node'} logged about it` : `${s.component}${s.node ? ` on ${s.node}` : ''}`))
+      .join(', ')
     const merged: Suspect = {
       ...root,
       summary: `${root.summary} Blast radius: this also explains ${radius}.`,

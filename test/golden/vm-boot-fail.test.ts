@@ -117,5 +117,7 @@ describe('vm-boot-fail on real lab captures', () => {
         'compute-service-down',
       ]),
     )
+    // The logs hold other boots' NoValidHost (earlier faults of the lab session): their story, not this boot's.
+    expect(d.ruledOut.filter((r) => r.check === 'nova-no-valid-host').map((r) => r.reason).join(' | ')).toMatch(/logged for \d+ other requests? \(req-/)
   })
 })
