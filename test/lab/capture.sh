@@ -48,7 +48,7 @@ bash "$LAB_DIR/journal.sh" 2>/dev/null || log "journal.sh failed; journalctl on 
 # ---- cloud-level views (openstack CLI, JSON) ----
 # the servers and volumes the symptoms create (one list call each: ~2 s per openstack process)
 names=" $(os server list -f value -c Name 2>/dev/null | tr '\n' ' ') "
-servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1 vm-nocompute-1 vm-nokey-1 vm-unmapped-1; do
+servers=(vm-web-1); for s in vm-bind-fail vm-slow-1 vm-stuck-1 vm-noplace-1 vm-nocompute-1 vm-nokey-1 vm-unmapped-1 vm-quota-1 vm-bigflavor-1 vm-s390x-1 vm-noimage-1; do
   [[ $names == *" $s "* ]] && servers+=("$s"); done
 names=" $(os volume list -f value -c Name 2>/dev/null | tr '\n' ' ') "
 volumes=(vol-web-1); for v in vol-novol-1 vol-huge-1 vol-norabbit-1 vol-memalarm-1; do
@@ -135,8 +135,8 @@ fi
 # ---- one small sos report per node (restricted plugins, 1 MiB per log) ----
 sos_plugins() {
   case $1 in
-    controller-0) echo openstack_nova,openstack_neutron,openstack_cinder,openvswitch,rabbitmq,host,process,memory,processor,date ;;
-    *) echo openstack_nova,openstack_neutron,openvswitch,host,process,memory,processor,date ;;
+    controller-0) echo openstack_nova,openstack_neutron,openstack_cinder,openvswitch,rabbitmq,host,process,memory,processor,date,filesys ;;
+    *) echo openstack_nova,openstack_neutron,openvswitch,host,process,memory,processor,date,filesys ;;
   esac
 }
 # sos's openstack plugins run `openstack ...` only when OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME

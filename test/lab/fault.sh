@@ -36,6 +36,10 @@ FAULTS=(
   "cinder-out-of-capacity|the fake cinder backend reports 10 GB total; a 20 GB volume finds no valid backend"
   "floating-ip-disassociated|vm-web-1's floating IP removed from it (openstack server remove floating ip): the address stays allocated, bound to no port"
   "l3-agent-down|neutron-l3-agent stopped on controller-0 (dead after agent_down_time; router r-web's only agent)"
+  "quota-exceeded|the admin project's instances quota set to what it already uses; boot vm-quota-1 is refused (403)"
+  "flavor-too-large|flavor m1.huge-lab (2,000,000 GB of disk; the fake computes offer 600,000); boot vm-bigflavor-1 goes ERROR NoValidHost (no allocation candidates)"
+  "filter-no-host|image cirros-s390x (hw_architecture=s390x); placement offers both computes, ImagePropertiesFilter removes them: NoValidHost"
+  "image-unusable|image cirros-empty (a copy of cirros-fake) deactivated in glance; boot vm-noimage-1 is refused at the API (Image ... is not active, 400)"
 )
 
 fault_names() { local f; for f in "${FAULTS[@]}"; do echo "${f%%|*}"; done; }
@@ -507,6 +511,9 @@ heal_l3-agent-down() {
   local end=$((SECONDS + 90))
   until [[ $(l3_alive) == True ]]; do ((SECONDS < end)) || break; sleep 2; done
 }
+
+# Boot-failure faults (issue 4 item 1) live in their own file.
+source "$LAB_DIR/faults-boot.sh"
 
 # ---------------- CLI ----------------
 
