@@ -30,6 +30,7 @@ describe('vm-boot-fail on the boot-failure faults of the lab', () => {
     const d = await diagnoseSos('flavor-too-large', 'vm-bigflavor-1')
     expect(d.suspects[0]).toMatchObject({component: 'placement-api', node: 'controller-0'})
     expect(d.suspects[0]?.checks).toContain('no-allocation-candidates')
+    expect(d.suspects[0]?.summary).toContain('(flavor m1.huge-lab)')
     // placement answered (no ConnectFailure under this boot's request id): not the placement-down diagnosis,
     // although the same scheduler log holds an older placement-down boot.
     expect(d.suspects.flatMap((s) => s.checks)).not.toContain('placement-unreachable')
