@@ -87,15 +87,18 @@ if ! daemon_running neutron-server; then
 fi
 start_daemon neutron-server neutron -- /usr/bin/neutron-server --config-file /etc/neutron/neutron.conf \
   --config-file /etc/neutron/plugins/ml2/ml2_conf.ini
+# The agents only after the server answers: an agent whose first report_state goes out before the server's
+# RPC workers consume q-reports-plugin gets a MessagingTimeout and backs off (the L3 agent to 120 s), so it
+# may not show alive for minutes (a CI bring-up timed out here after 90 s).
+wait_port 127.0.0.1 9696 120
 start_daemon neutron-openvswitch-agent neutron -- /usr/bin/neutron-openvswitch-agent \
   --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/plugins/ml2/openvswitch_agent.ini
 start_daemon neutron-dhcp-agent neutron -- /usr/bin/neutron-dhcp-agent \
   --config-file /etc/neutron/neutron.conf --config-file /etc/neutron/dhcp_agent.ini
 start_service neutron-l3-agent
-wait_port 127.0.0.1 9696 90
 # controller-0's OVS, DHCP and L3 agents
 agents_alive() { [[ $(os network agent list --host controller-0 -f value -c Alive | grep -c True) -ge 3 ]]; }
-wait_for 90 "controller neutron agents alive" agents_alive
+wait_for 180 "controller neutron agents alive" agents_alive
 
 if ! os network show private >/dev/null 2>&1; then
   printf '%s\n' \
