@@ -19,23 +19,6 @@ root_ifaces=(br-int br-tun br-ex)
 if $purge && daemon_running ovsdb-server; then
   mapfile -t -O ${#root_ifaces[@]} root_ifaces < <(ovs-vsctl --timeout=5 --bare --columns=name list Interface 2>/dev/null | grep -v '^$' || true)
 fi
-# A purge regenerates the lab password, so the old databases must go even when MariaDB is not running
-# (a killed session): keystone would keep its service users with the old password and every API
-# would answer 401. Start it just to drop them; it is stopped with the rest below.
-if $purge && ! daemon_running mariadb && [[ -d /var/lib/mysql/keystone ]]; then
-  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
-  start_daemon mariadb root -- /usr/sbin/mariadbd --user=mysql --pid-file=/run/mysqld/mysqld.pid
-  wait_for 60 "mariadb socket" mariadb -e 'select 1' || log "could not start mariadb to drop the lab databases"
-fi
-if $purge && daemon_running mariadb; then
-  mariadb -e "DROP DATABASE IF EXISTS keystone; DROP DATABASE IF EXISTS glance; DROP DATABASE IF EXISTS placement;
-    DROP DATABASE IF EXISTS nova_api; DROP DATABASE IF EXISTS nova; DROP DATABASE IF EXISTS nova_cell0;
-    DROP DATABASE IF EXISTS neutron; DROP DATABASE IF EXISTS cinder;
-    DROP USER IF EXISTS keystone@'127.0.0.1', keystone@localhost, glance@'127.0.0.1', glance@localhost,
-      placement@'127.0.0.1', placement@localhost, nova@'127.0.0.1', nova@localhost,
-      neutron@'127.0.0.1', neutron@localhost, cinder@'127.0.0.1', cinder@localhost;" || log "could not drop databases"
-fi
-
 # Processes that leave their session (gotcha 13): dnsmasq from the DHCP agent, by its pid file.
 for f in /var/lib/neutron/dhcp/*/pid; do
   [[ -s $f ]] && kill "$(<"$f")" 2>/dev/null || true
@@ -58,6 +41,28 @@ epmd_pid=$(ss -Hltnp 'sport = :4369' 2>/dev/null | sed -n 's/.*"epmd",pid=\([0-9
 [[ -n $epmd_pid ]] && kill "$epmd_pid" 2>/dev/null || true
 stop_daemons 20 mariadb
 stop_daemons 5 $(names '*')
+
+# A purge regenerates the lab password, so the old databases must go even when MariaDB was not running
+# (a killed session): keystone would keep its service users with the old password and every API would
+# answer 401. Only now, with every service stopped: a DROP DATABASE waits (for ever, by default) on the
+# metadata locks of a service's open transaction, and a CI purge hung here for 11 min. MariaDB is started
+# alone just to drop them, then stopped again.
+if $purge && [[ -d /var/lib/mysql/keystone ]]; then
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+  start_daemon mariadb root -- /usr/sbin/mariadbd --user=mysql --pid-file=/run/mysqld/mysqld.pid
+  if wait_for 60 "mariadb socket" mariadb -e 'select 1'; then
+    mariadb -e "SET SESSION lock_wait_timeout = 60;
+    DROP DATABASE IF EXISTS keystone; DROP DATABASE IF EXISTS glance; DROP DATABASE IF EXISTS placement;
+    DROP DATABASE IF EXISTS nova_api; DROP DATABASE IF EXISTS nova; DROP DATABASE IF EXISTS nova_cell0;
+    DROP DATABASE IF EXISTS neutron; DROP DATABASE IF EXISTS cinder;
+    DROP USER IF EXISTS keystone@'127.0.0.1', keystone@localhost, glance@'127.0.0.1', glance@localhost,
+      placement@'127.0.0.1', placement@localhost, nova@'127.0.0.1', nova@localhost,
+      neutron@'127.0.0.1', neutron@localhost, cinder@'127.0.0.1', cinder@localhost;" || log "could not drop databases"
+  else
+    log "could not start mariadb to drop the lab databases"
+  fi
+  stop_daemons 20 mariadb
+fi
 
 # ---- verify no lab process survived (before --purge removes the pid files) ----
 left=0
