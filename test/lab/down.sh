@@ -47,7 +47,9 @@ stop_daemons 5 $(names '*')
 # answer 401. Only now, with every service stopped: a DROP DATABASE waits (for ever, by default) on the
 # metadata locks of a service's open transaction, and a CI purge hung here for 11 min. MariaDB is started
 # alone just to drop them, then stopped again.
-if $purge && [[ -d /var/lib/mysql/keystone ]]; then
+lab_db_left() { local d; for d in keystone glance placement nova_api nova nova_cell0 neutron cinder; do
+  [[ -d /var/lib/mysql/$d ]] && return 0; done; return 1; }
+if $purge && lab_db_left; then
   mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
   start_daemon mariadb root -- /usr/sbin/mariadbd --user=mysql --pid-file=/run/mysqld/mysqld.pid
   if wait_for 60 "mariadb socket" mariadb -e 'select 1'; then
