@@ -157,7 +157,11 @@ export async function runPlaybook(playbook: Playbook, source: EvidenceSource, op
   // Knowledge-base signatures scan the component logs: data, not code, decides what a log line means.
   const kb = options.knowledgeDir === null ? undefined : await loadKnowledgeForRun(options.knowledgeDir ?? KNOWLEDGE_DIR, notes)
   const ownRequests = playbook.kb_requests === undefined ? undefined : requestIdsOf(await safeEvaluate(playbook.kb_requests, ctx.bindings))
-  const {findings: kbFindings, ended: kbEnded} = kb ? scanKnowledgeSignatures(ctx, kb, ownRequests) : {findings: [], ended: []}
+  const healthyNow = new Set<string>()
+  for (const [component, expr] of Object.entries(playbook.kb_healthy_now)) {
+    if (await isTruthy(expr, ctx.bindings).catch(() => false)) healthyNow.add(component)
+  }
+  const {findings: kbFindings, ended: kbEnded} = kb ? scanKnowledgeSignatures(ctx, kb, ownRequests, healthyNow) : {findings: [], ended: []}
   findings.push(...kbFindings)
   // A log error followed by its recovery is a past event that ended: said in words, never ranked.
   ruledOut.push(...kbEnded)
@@ -590,7 +594,15 @@ function logPrefix(text: string): string | undefined {
   return /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \d+ /.exec(text)?.[0]
 }
 
-function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase, ownRequests?: ReadonlySet<string>): {findings: Finding[]; ended: RuledOut[]} {
+/** How long a component shown healthy now must have been quiet in its logs before their errors count as over. */
+const SETTLED_AFTER_MS = 60_000
+
+function scanKnowledgeSignatures(
+  ctx: Ctx,
+  kb: KnowledgeBase,
+  ownRequests?: ReadonlySet<string>,
+  healthyNow: ReadonlySet<string> = new Set(),
+): {findings: Finding[]; ended: RuledOut[]} {
   const logs: ComponentLog[] = []
   const phaseOfRef = new Map<number, string>()
   const gathers = [...(ctx.playbook.discover?.gather ?? []), ...ctx.playbook.phases.flatMap((p) => p.gather)]
@@ -623,6 +635,21 @@ function scanKnowledgeSignatures(ctx: Ctx, kb: KnowledgeBase, ownRequests?: Read
     into.set(key, [...(into.get(key) ?? []), hit])
   }
   const ended = [...[...endedGroups.values()].map((hits) => endedInWords(hits, ctx)), ...aboutOthers]
+  // A component this run saw healthy, whose errors stopped a while ago: an outage that ended.
+  for (const [key, hits] of [...groups]) {
+    const component = hits[0]!.signature.meta.component
+    const ages = hits.map((h) => h.ageMs)
+    if (!healthyNow.has(component) || ages.some((a) => a === undefined || a <= SETTLED_AFTER_MS)) continue
+    groups.delete(key)
+    const quiet = Math.min(...(ages as number[]))
+    const lead = [...hits].sort((a, b) => b.signature.meta.weight - a.signature.meta.weight)[0]!
+    const lines = hits.reduce((n, h) => n + h.lines.length, 0)
+    ended.push({
+      check: lead.signature.meta.id,
+      component,
+      reason: `${lead.signature.meta.title} (${lines} line${lines === 1 ? '' : 's'}${lead.node === API_NODE ? '' : ` on ${lead.node}`}), the last ${Math.round(quiet / 1000)} s before the end of the log, while ${component} answers healthy now: an outage that ended, not a current cause.`,
+    })
+  }
   const findings = [...groups.values()].map((hits): Finding => {
     const scored = hits
       .map((hit) => ({hit, weight: hit.signature.meta.weight * freshness(hit.ageMs)}))

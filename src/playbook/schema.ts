@@ -145,6 +145,13 @@ export const playbookSchema = z
      * Lines that name no request (a service's own AMQP, DB or OVSDB errors) always count.
      */
     kb_requests: z.string().optional(),
+    /**
+     * Per component, JSONata that is true when this run's own evidence shows it healthy now (RabbitMQ: status
+     * answers, no alarm). Its knowledge-base matches whose last line is over a minute old are then an outage
+     * that ended (a broker restarted two minutes ago leaves hundreds of "connection refused" lines in idle
+     * workers' logs that no reconnect line follows): reported under Ruled out, not ranked.
+     */
+    kb_healthy_now: z.partialRecord(z.enum(COMPONENTS), z.string()).default({}),
     /** Shared dependencies (RabbitMQ, the database): suspects they explain fold under them (src/reason/rank.ts). */
     dependencies: z
       .array(

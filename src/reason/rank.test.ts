@@ -119,6 +119,12 @@ describe('the slowness rule: a saturated node takes in the timeouts logged on it
     expect(ranked.map((s) => `${s.component}@${s.node}`)).toEqual(['openvswitch@compute-1', 'node-cpu@compute-0'])
   })
 
+  it('needs a measured saturation: a node suspect made only of timeout lines takes nothing in', () => {
+    const lateHeartbeat = finding({check: 'nova-report-state-outlasted', component: 'node-cpu', node: 'compute-0', level: 'host', weight: 0.3, timeout: true})
+    const ranked = rankSuspects([lateHeartbeat, ovsdbTimeouts], scope, slowness)
+    expect(ranked.map((s) => s.component)).toEqual(['openvswitch', 'node-cpu'])
+  })
+
   it('claims the node timeouts before RabbitMQ does', () => {
     const rpcTimeouts = finding({check: 'oslo-messaging-timeout', component: 'rabbitmq', node: 'compute-0', level: 'control-plane', weight: 0.5, timeout: true})
     const rules = [{component: 'rabbitmq', explains: ['nova-compute']}, ...slowness]

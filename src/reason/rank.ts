@@ -120,7 +120,8 @@ export function foldExplained(
  */
 function foldSlowness(ranked: readonly Suspect[], rule: DependencyRule, timeoutsOnly: (s: Suspect) => boolean): Suspect[] {
   let out = [...ranked]
-  for (const root of ranked.filter((s) => s.component === rule.component && s.node !== null)) {
+  // Only a measured saturation takes timeouts in: a node suspect made of timeout lines alone proves nothing.
+  for (const root of ranked.filter((s) => s.component === rule.component && s.node !== null && !timeoutsOnly(s))) {
     const folded = out.filter(
       (s) => s !== root && s.node === root.node && s.component !== root.component && rule.explains.includes(s.component) && timeoutsOnly(s),
     )
